@@ -1,0 +1,1 @@
+"""decisionbot: a Slack decision log and disagree-and-commit tracker."""

@@ -1,0 +1,103 @@
+"""The `decisionbot` command: run the bot (HTTP or Socket Mode) or export the log.
+
+Nothing happens at import time: main() loads .env, reads settings, and builds everything
+inside the running event loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from dotenv import load_dotenv
+
+from bot.app import build_app
+from bot.config import ConfigError, Mode, Settings, load_settings
+from bot.deps import Deps
+from bot.server import serve_http, serve_socket_mode
+from bot.services.export import export_decisions
+from bot.slack_calls import build_web_client
+from storage.db import Database
+
+logger = logging.getLogger("decisionbot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="decisionbot",
+        description="A Slack decision log and disagree-and-commit tracker. "
+        "With no command: Socket Mode if SLACK_APP_TOKEN is set, else HTTP.",
+    )
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", help="serve HTTP: POST /slack/events and GET /healthz on $PORT")
+    commands.add_parser("socket", help="connect over Socket Mode (needs SLACK_APP_TOKEN)")
+    export = commands.add_parser("export", help="write every decision and its history")
+    export.add_argument("--format", choices=["json"], default="json")
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    return parser
+
+
+async def run_bot(settings: Settings, mode: Mode) -> None:
+    db = Database(settings.database_url)
+    await db.create_tables()
+    deps = Deps(db=db)
+    client = build_web_client(settings.slack_bot_token, settings.slack_api_url)
+    app = build_app(client=client, deps=deps, signing_secret=settings.slack_signing_secret)
+    try:
+        if mode is Mode.SOCKET:
+            await serve_socket_mode(app, settings.slack_app_token)
+        else:
+            await serve_http(app, db, port=settings.port)
+    finally:
+        await deps.followups.drain(within_seconds=10)
+        await db.close()
+
+
+async def read_export(settings: Settings) -> dict[str, Any]:
+    db = Database(settings.database_url)
+    try:
+        await db.create_tables()
+        return await export_decisions(db)
+    finally:
+        await db.close()
+
+
+def write_export(document: dict[str, Any], out: Path | None) -> None:
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    if out is None:
+        sys.stdout.write(text + "\n")
+        return
+    out.write_text(text + "\n", encoding="utf-8")
+    print(f"Wrote {len(document['decisions'])} decisions to {out}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    load_dotenv(Path.cwd() / ".env")
+    command = args.command or ("socket" if os.environ.get("SLACK_APP_TOKEN") else "serve")
+    mode = {"serve": Mode.HTTP, "socket": Mode.SOCKET, "export": Mode.OFFLINE}[command]
+    try:
+        settings = load_settings(mode=mode)
+    except ConfigError as error:
+        print(f"decisionbot: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if command == "export":
+        write_export(asyncio.run(read_export(settings)), args.out)
+        return 0
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_bot(settings, mode))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

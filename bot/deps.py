@@ -1,0 +1,45 @@
+"""What every listener needs, handed to it through Bolt's context instead of globals."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.followups import FollowUps
+from bot.slack_calls import AdminDirectory
+from storage.db import Database
+
+DEPS_KEY = "decisionbot"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Deps:
+    db: Database
+    followups: FollowUps = field(default_factory=FollowUps)
+    clock: Callable[[], datetime] = utc_now
+    admins: AdminDirectory = field(default_factory=AdminDirectory)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+def deps_of(context: Any) -> Deps:
+    deps = context[DEPS_KEY]
+    assert isinstance(deps, Deps)
+    return deps
+
+
+def deps_middleware(deps: Deps) -> Callable[..., Awaitable[None]]:
+    """Global middleware putting `deps` in every request's context. It opens nothing."""
+
+    async def inject_deps(context: Any, next: Callable[[], Awaitable[None]]) -> None:
+        context[DEPS_KEY] = deps
+        await next()
+
+    return inject_deps

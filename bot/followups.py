@@ -1,0 +1,49 @@
+"""Work that happens after Slack has its ack: posting cards, thread lines, opening modals.
+
+Acks answer within milliseconds because everything slow runs here, as tracked tasks that
+can be awaited on shutdown (and by tests) and that report failures to the person privately.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+ErrorReporter = Callable[[BaseException], Awaitable[None]]
+
+
+class FollowUps:
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def start(self, work: Coroutine[Any, Any, object], *, on_error: ErrorReporter) -> None:
+        """Runs `work` in the background; if it fails, `on_error` tells the person."""
+        task = asyncio.get_running_loop().create_task(self._run(work, on_error))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _run(work: Coroutine[Any, Any, object], on_error: ErrorReporter) -> None:
+        try:
+            await work
+        except Exception as error:
+            try:
+                await on_error(error)
+            except Exception:
+                logger.exception(
+                    "could not report a failed follow-up to the person", exc_info=error
+                )
+
+    @property
+    def pending(self) -> int:
+        return len(self._tasks)
+
+    async def drain(self, within_seconds: float | None = None) -> None:
+        """Waits until no follow-up is running, including ones started while waiting."""
+        async with asyncio.timeout(within_seconds):
+            while self._tasks:
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)

@@ -1,0 +1,56 @@
+"""Every callback, action and block id decisionbot uses with Slack, in one place."""
+
+from enum import StrEnum
+
+
+class Command(StrEnum):
+    DECIDE = "/decide"
+
+
+class View(StrEnum):
+    DECIDE = "decide_modal"
+    DISSENT = "dissent_modal"
+    ANSWER = "answer_dissent_modal"
+    CHANGE_TYPE = "change_type_modal"
+
+
+class Action(StrEnum):
+    COMMIT_AGREE = "commit_agree"
+    COMMIT_DISAGREE = "commit_disagree"
+    OPEN_DISSENT = "open_dissent"
+    OPEN_ANSWER = "open_answer"
+    OPEN_CHANGE_TYPE = "open_change_type"
+    CLOSE_DECISION = "close_decision"
+    POST_CARD = "post_card"
+    # inputs of the /decide modal that redraw it when changed
+    TYPE_CHOICE = "type_choice"
+    UNDO_CHEAPLY = "undo_cheaply"
+    LOCKS_IN = "locks_in"
+    WHO_IS_AFFECTED = "who_is_affected"
+
+
+class Block(StrEnum):
+    TITLE = "title"
+    WHAT_AND_WHY = "what_and_why"
+    OPTIONS = "options_considered"
+    DECIDER = "decider"
+    STAKEHOLDERS = "stakeholders"
+    TYPE = "decision_type"
+    UNDO_CHEAPLY = "q_undo_cheaply"
+    LOCKS_IN = "q_locks_in"
+    WHO_IS_AFFECTED = "q_who_is_affected"
+    SUGGESTION = "type_suggestion"
+    COMMIT_BY = "commit_by"
+    REVISIT_ON = "revisit_on"
+    DISSENT_REASON = "dissent_reason"
+    DISSENT_WOULD_CHANGE = "dissent_would_change"
+    ANSWER_HEARD = "answer_heard"
+    ANSWER_WEIGHED = "answer_weighed"
+    NEW_TYPE = "new_type"
+    TYPE_CHANGE_REASON = "type_change_reason"
+    COMMIT_ACTIONS = "commit_actions"
+    DECIDER_ACTIONS = "decider_actions"
+
+
+# The value of every input element is read with this action id inside its block.
+INPUT = "value"

@@ -1,0 +1,27 @@
+"""Button clicks and the inputs that redraw the /decide form."""
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.ids import Action
+from bot.listeners.actions.commit import handle_commit
+from bot.listeners.actions.decide_form import handle_decide_form_change
+from bot.listeners.actions.decider import handle_close_decision, handle_open_change_type
+from bot.listeners.actions.dissent import handle_open_answer, handle_open_dissent
+from bot.listeners.actions.post_card import handle_post_card
+
+
+def register(app: AsyncApp) -> None:
+    app.action(Action.COMMIT_AGREE)(handle_commit)
+    app.action(Action.COMMIT_DISAGREE)(handle_commit)
+    app.action(Action.OPEN_DISSENT)(handle_open_dissent)
+    app.action(Action.OPEN_ANSWER)(handle_open_answer)
+    app.action(Action.OPEN_CHANGE_TYPE)(handle_open_change_type)
+    app.action(Action.CLOSE_DECISION)(handle_close_decision)
+    app.action(Action.POST_CARD)(handle_post_card)
+    for redraw in (
+        Action.TYPE_CHOICE,
+        Action.UNDO_CHEAPLY,
+        Action.LOCKS_IN,
+        Action.WHO_IS_AFFECTED,
+    ):
+        app.action(redraw)(handle_decide_form_change)

@@ -1,0 +1,51 @@
+"""Agree & commit / Disagree & commit: stored before the ack, so an acknowledged click is kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import deps_of
+from bot.ids import Action
+from bot.listeners.card_work import refresh_card
+from bot.listeners.errors import report_to
+from bot.listeners.payload import id_from_button, reply_to, team_id_of, user_id_of
+from bot.services.commitments import record_commitment
+from bot.slack_calls import tell_privately
+from bot.ui.text import Message
+from bot.ui.thread import STANCE_DONE, build_commitment_line
+from storage.models import Stance
+
+
+async def handle_commit(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """Records the person's stance, then redraws the card and notes the change in the thread."""
+    deps = deps_of(context)
+    user_id = user_id_of(body)
+    stance = Stance.AGREE if action["action_id"] == Action.COMMIT_AGREE else Stance.DISAGREE
+    outcome = await record_commitment(
+        deps.db,
+        team_id=team_id_of(body),
+        decision_id=id_from_button(action),
+        user_id=user_id,
+        stance=stance,
+        now=deps.now(),
+    )
+    await ack()
+    to = reply_to(body)
+    if outcome.changed:
+        work = refresh_card(
+            client, outcome.record, build_commitment_line(user_id, stance, outcome.previous)
+        )
+    else:
+        work = tell_privately(
+            client, to, Message(text=f"You've already {STANCE_DONE[stance]}. Nothing changed.")
+        )
+    deps.followups.start(work, on_error=report_to(client, to))

@@ -1,0 +1,76 @@
+"""The decider's controls on the card: change the type, close the decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import Deps, deps_of
+from bot.listeners.card_work import refresh_card
+from bot.listeners.errors import report_to
+from bot.listeners.payload import id_from_button, reply_to, team_id_of, user_id_of
+from bot.services import decisions
+from bot.services.permissions import AdminCheck
+from bot.ui.modals import build_change_type_modal
+from bot.ui.thread import build_closed_line
+
+
+def admin_check(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> AdminCheck:
+    """Asks Slack whether the person is an admin, only if the rules need to know."""
+
+    async def is_admin() -> bool:
+        return await deps.admins.is_admin(
+            client, team_id=team_id_of(body), user_id=user_id_of(body)
+        )
+
+    return is_admin
+
+
+async def handle_open_change_type(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """Opens the change-type form for someone allowed to change it."""
+    deps = deps_of(context)
+    decision = await decisions.ensure_can_change(
+        deps.db,
+        team_id=team_id_of(body),
+        decision_id=id_from_button(action),
+        actor_id=user_id_of(body),
+        is_admin=admin_check(deps, client, body),
+    )
+    await ack()
+    deps.followups.start(
+        client.views_open(trigger_id=body["trigger_id"], view=build_change_type_modal(decision)),
+        on_error=report_to(client, reply_to(body)),
+    )
+
+
+async def handle_close_decision(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """Closes the decision, then redraws the card without buttons."""
+    deps = deps_of(context)
+    user_id = user_id_of(body)
+    record, changed = await decisions.close_decision(
+        deps.db,
+        team_id=team_id_of(body),
+        decision_id=id_from_button(action),
+        actor_id=user_id,
+        is_admin=admin_check(deps, client, body),
+        now=deps.now(),
+    )
+    await ack()
+    line = build_closed_line(user_id) if changed else None
+    deps.followups.start(
+        refresh_card(client, record, line), on_error=report_to(client, reply_to(body))
+    )

@@ -1,0 +1,86 @@
+"""Reading what people entered in our modals, from view.state.values."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from bot.ids import INPUT, Action, Block
+from bot.listeners.payload import valid_user_ids
+from bot.services.classification import Affected, ClassificationAnswers, LocksIn, Undo
+from bot.services.decisions import DecisionDraft
+from bot.ui.decide_modal import DecideModalOrigin, DecideModalState
+
+
+def _element(view: dict[str, Any], block_id: str, action_id: str = INPUT) -> dict[str, Any]:
+    values = (view.get("state") or {}).get("values") or {}
+    element = (values.get(block_id) or {}).get(action_id)
+    return element if isinstance(element, dict) else {}
+
+
+def text_value(view: dict[str, Any], block_id: str) -> str:
+    return str(_element(view, block_id).get("value") or "")
+
+
+def selected_value(view: dict[str, Any], block_id: str, action_id: str = INPUT) -> str | None:
+    option = _element(view, block_id, action_id).get("selected_option")
+    return option.get("value") if isinstance(option, dict) else None
+
+
+def selected_date(view: dict[str, Any], block_id: str) -> date | None:
+    picked = _element(view, block_id).get("selected_date")
+    return date.fromisoformat(picked) if picked else None
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _enum_or_none(kind: type[E], value: str | None) -> E | None:
+    try:
+        return kind(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def read_answers(view: dict[str, Any]) -> ClassificationAnswers:
+    return ClassificationAnswers(
+        undo_cheaply=_enum_or_none(
+            Undo, selected_value(view, Block.UNDO_CHEAPLY, Action.UNDO_CHEAPLY)
+        ),
+        locks_in=_enum_or_none(LocksIn, selected_value(view, Block.LOCKS_IN, Action.LOCKS_IN)),
+        affected=_enum_or_none(
+            Affected, selected_value(view, Block.WHO_IS_AFFECTED, Action.WHO_IS_AFFECTED)
+        ),
+    )
+
+
+def read_decide_state(view: dict[str, Any], *, user_id: str, today: date) -> DecideModalState:
+    """The form's state now, to redraw it after the type or a question changes."""
+    return DecideModalState(
+        origin=DecideModalOrigin.from_metadata(view.get("private_metadata", "")),
+        decider_id=str(_element(view, Block.DECIDER).get("selected_user") or user_id),
+        today=today,
+        type_choice=selected_value(view, Block.TYPE, Action.TYPE_CHOICE),
+        answers=read_answers(view),
+    )
+
+
+def read_decide_draft(view: dict[str, Any], *, team_id: str, user_id: str) -> DecisionDraft:
+    """The submitted /decide form as a draft for the decisions service to check."""
+    origin = DecideModalOrigin.from_metadata(view.get("private_metadata", ""))
+    stakeholders = _element(view, Block.STAKEHOLDERS).get("selected_users") or []
+    return DecisionDraft(
+        team_id=team_id,
+        channel_id=origin.channel_id,
+        recorder_id=user_id,
+        title=text_value(view, Block.TITLE),
+        what_and_why=text_value(view, Block.WHAT_AND_WHY),
+        options_considered=text_value(view, Block.OPTIONS),
+        decider_id=str(_element(view, Block.DECIDER).get("selected_user") or ""),
+        stakeholder_ids=valid_user_ids([str(u) for u in stakeholders]),
+        type_choice=selected_value(view, Block.TYPE, Action.TYPE_CHOICE),
+        answers=read_answers(view),
+        commit_by=selected_date(view, Block.COMMIT_BY),
+        revisit_on=selected_date(view, Block.REVISIT_ON),
+    )

@@ -1,0 +1,54 @@
+"""Reading the ids every listener needs out of Slack's payloads."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.services.errors import NotFound
+from bot.slack_calls import PrivateReply
+
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def team_id_of(body: dict[str, Any]) -> str:
+    team = body.get("team")
+    if isinstance(team, dict) and team.get("id"):
+        return str(team["id"])
+    if body.get("team_id"):
+        return str(body["team_id"])
+    return str((body.get("user") or {}).get("team_id", ""))
+
+
+def user_id_of(body: dict[str, Any]) -> str:
+    user = body.get("user")
+    if isinstance(user, dict):
+        return str(user.get("id", ""))
+    return str(body.get("user_id", ""))
+
+
+def channel_id_of(body: dict[str, Any]) -> str | None:
+    channel = body.get("channel")
+    if isinstance(channel, dict):
+        return channel.get("id")
+    return body.get("channel_id")
+
+
+def reply_to(body: dict[str, Any]) -> PrivateReply:
+    """Where to answer the person who sent this request, privately."""
+    return PrivateReply(
+        user_id=user_id_of(body),
+        channel_id=channel_id_of(body),
+        response_url=body.get("response_url"),
+    )
+
+
+def id_from_button(action: dict[str, Any]) -> int:
+    value = str(action.get("value", ""))
+    if not value.isdigit():
+        raise NotFound("That button is out of date. Use the buttons on the decision's card.")
+    return int(value)
+
+
+def valid_user_ids(user_ids: list[str]) -> list[str]:
+    return [user_id for user_id in user_ids if USER_ID.match(user_id)]

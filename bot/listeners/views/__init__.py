@@ -1,0 +1,15 @@
+"""Modal submissions: each validates before it acks, so errors land under the field."""
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.ids import View
+from bot.listeners.views.change_type import handle_change_type_submission
+from bot.listeners.views.decide import handle_decide_submission
+from bot.listeners.views.dissent import handle_answer_submission, handle_dissent_submission
+
+
+def register(app: AsyncApp) -> None:
+    app.view(View.DECIDE)(handle_decide_submission)
+    app.view(View.DISSENT)(handle_dissent_submission)
+    app.view(View.ANSWER)(handle_answer_submission)
+    app.view(View.CHANGE_TYPE)(handle_change_type_submission)

@@ -1,0 +1,39 @@
+"""The /decide form's submission: stored before the ack, then the card goes to the channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import deps_of
+from bot.listeners.card_work import publish_card
+from bot.listeners.errors import report_to
+from bot.listeners.forms import read_decide_draft
+from bot.listeners.payload import team_id_of, user_id_of
+from bot.services.decisions import record_decision
+from bot.slack_calls import PrivateReply
+from bot.ui.decide_modal import DecideModalOrigin
+
+
+async def handle_decide_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """Records the decision (wrong input goes back under its field) and posts its card."""
+    deps = deps_of(context)
+    user_id = user_id_of(body)
+    draft = read_decide_draft(view, team_id=team_id_of(body), user_id=user_id)
+    outcome = await record_decision(
+        deps.db, draft=draft, now=deps.now(), source_view_id=view.get("id")
+    )
+    await ack()
+    if not outcome.created:
+        return  # a resent submission: the first one is already posting the card
+    origin = DecideModalOrigin.from_metadata(view.get("private_metadata", ""))
+    to = PrivateReply(
+        user_id=user_id, channel_id=origin.channel_id, response_url=origin.response_url
+    )
+    deps.followups.start(
+        publish_card(client, deps, outcome.record, to), on_error=report_to(client, to)
+    )

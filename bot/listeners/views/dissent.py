@@ -1,0 +1,65 @@
+"""Submissions of the dissent form and of the decider's answer to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import deps_of
+from bot.ids import Block
+from bot.listeners.card_work import refresh_card
+from bot.listeners.errors import report_to
+from bot.listeners.forms import text_value
+from bot.listeners.payload import team_id_of, user_id_of
+from bot.services.dissent import answer_dissent, record_dissent
+from bot.slack_calls import PrivateReply
+from bot.ui.modals import read_modal_metadata
+from bot.ui.thread import build_answer_message, build_dissent_message
+
+
+async def handle_dissent_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """Stores the dissent, posts it in the thread for the decider to answer, redraws the card."""
+    deps = deps_of(context)
+    outcome = await record_dissent(
+        deps.db,
+        team_id=team_id_of(body),
+        decision_id=read_modal_metadata(view.get("private_metadata", ""), "decision_id"),
+        user_id=user_id_of(body),
+        reason=text_value(view, Block.DISSENT_REASON),
+        would_change_mind=text_value(view, Block.DISSENT_WOULD_CHANGE),
+        now=deps.now(),
+    )
+    await ack()
+    if not outcome.changed:
+        return
+    record = outcome.record
+    to = PrivateReply(user_id=user_id_of(body), channel_id=record.decision.channel_id)
+    line = build_dissent_message(record.decision, outcome.dissent)
+    deps.followups.start(refresh_card(client, record, line), on_error=report_to(client, to))
+
+
+async def handle_answer_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """Stores the decider's answer, posts it in the thread asking for a commitment, redraws the card."""
+    deps = deps_of(context)
+    outcome = await answer_dissent(
+        deps.db,
+        team_id=team_id_of(body),
+        dissent_id=read_modal_metadata(view.get("private_metadata", ""), "dissent_id"),
+        actor_id=user_id_of(body),
+        heard=text_value(view, Block.ANSWER_HEARD),
+        weighed=text_value(view, Block.ANSWER_WEIGHED),
+        now=deps.now(),
+    )
+    await ack()
+    if not outcome.changed:
+        return
+    record = outcome.record
+    to = PrivateReply(user_id=user_id_of(body), channel_id=record.decision.channel_id)
+    line = build_answer_message(record.decision, outcome.dissent)
+    deps.followups.start(refresh_card(client, record, line), on_error=report_to(client, to))

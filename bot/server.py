@@ -1,0 +1,70 @@
+"""Serving Slack: HTTP (POST /slack/events, GET /healthz) or Socket Mode."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+def build_web_app(app: AsyncApp, db: Database) -> web.Application:
+    """The aiohttp application Slack's request URL points at."""
+
+    async def slack_events(request: web.Request) -> web.Response:
+        bolt_request = await to_bolt_request(request)
+        bolt_response = await app.async_dispatch(bolt_request)
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        if await db.is_reachable():
+            return web.json_response({"ok": True})
+        return web.json_response({"ok": False, "error": "database unreachable"}, status=503)
+
+    web_app = web.Application()
+    web_app.router.add_post(EVENTS_PATH, slack_events)
+    web_app.router.add_get(HEALTH_PATH, healthz)
+    return web_app
+
+
+async def wait_for_stop_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def serve_http(app: AsyncApp, db: Database, *, port: int, host: str = "0.0.0.0") -> None:
+    """Serves until SIGINT or SIGTERM."""
+    runner = web.AppRunner(build_web_app(app, db), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host=host, port=port).start()
+    logger.info("decisionbot listening on http://%s:%d%s", host, port, EVENTS_PATH)
+    try:
+        await wait_for_stop_signal()
+    finally:
+        await runner.cleanup()
+
+
+async def serve_socket_mode(app: AsyncApp, app_token: str) -> None:
+    """Connects to Slack over Socket Mode until SIGINT or SIGTERM."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    handler = AsyncSocketModeHandler(app, app_token)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    logger.info("decisionbot connected to Slack over Socket Mode")
+    try:
+        await wait_for_stop_signal()
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]

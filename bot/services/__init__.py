@@ -1,0 +1,1 @@
+"""The rules of decisionbot. Never imports Slack; takes `now` as a parameter."""

@@ -1,0 +1,299 @@
+"""Recording a decision, changing its type and closing it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from bot.services.classification import (
+    DOOR,
+    TYPE_LABEL,
+    ClassificationAnswers,
+    describe_suggestion,
+    suggest_type,
+)
+from bot.services.errors import InvalidInput
+from bot.services.lookup import reload_record, require_decision
+from bot.services.permissions import AdminCheck, ensure_can_manage
+from storage import repository
+from storage.db import Database
+from storage.models import Decision, DecisionStatus, DecisionType
+from storage.repository import DecisionRecord
+
+TITLE_MAX = 150
+TEXT_MAX = 3000
+STAKEHOLDERS_MAX = 30
+COMMIT_BY_DEFAULT_DAYS = 3
+REVISIT_DEFAULT_DAYS = 30
+FURTHEST_DATE_DAYS = 2 * 366
+NOT_SURE = "not_sure"
+
+
+@dataclass(frozen=True)
+class DecisionDraft:
+    """What someone typed into the /decide form, before any rule is applied."""
+
+    team_id: str
+    channel_id: str
+    recorder_id: str
+    title: str
+    what_and_why: str
+    decider_id: str
+    options_considered: str = ""
+    stakeholder_ids: list[str] = field(default_factory=list)
+    type_choice: str | None = None  # "type1", "type2" or "not_sure"
+    answers: ClassificationAnswers = field(default_factory=ClassificationAnswers)
+    commit_by: date | None = None
+    revisit_on: date | None = None
+
+
+def earliest_today(now: datetime) -> date:
+    # The form's dates are in the person's own time zone, which a submission doesn't carry;
+    # a date is "in the past" only once it is over everywhere (UTC-12 is the last to move on).
+    return (now - timedelta(hours=12)).date()
+
+
+def _check_date(picked: date | None, now: datetime, label: str) -> str | None:
+    if picked is None:
+        return None
+    if picked < earliest_today(now):
+        return f"{label} is in the past. Pick today or a later date."
+    if picked > now.date() + timedelta(days=FURTHEST_DATE_DAYS):
+        return f"{label} is more than two years away. Pick a date within two years."
+    return None
+
+
+def _resolve_type(draft: DecisionDraft, errors: dict[str, str]) -> tuple[DecisionType, str] | None:
+    if draft.type_choice in (DecisionType.TYPE_1, DecisionType.TYPE_2):
+        decision_type = DecisionType(draft.type_choice)
+        return decision_type, f"Chosen as {TYPE_LABEL[decision_type]} ({DOOR[decision_type]})."
+    if draft.type_choice == NOT_SURE:
+        answers = draft.answers
+        if answers.complete:
+            suggestion = suggest_type(answers)
+            return suggestion.decision_type, f"Suggested: {describe_suggestion(suggestion)}"
+        for field_name, answer in (
+            ("q_undo_cheaply", answers.undo_cheaply),
+            ("q_locks_in", answers.locks_in),
+            ("q_who_is_affected", answers.affected),
+        ):
+            if answer is None:
+                errors[field_name] = "Answer this so that a type can be suggested."
+        return None
+    errors["decision_type"] = "Choose Type 1, Type 2 or \u201cNot sure\u201d."
+    return None
+
+
+def validate_draft(draft: DecisionDraft, now: datetime) -> Decision:
+    """Applies every rule of the form; raises InvalidInput naming each field that is wrong."""
+    errors: dict[str, str] = {}
+    title = draft.title.strip()
+    what_and_why = draft.what_and_why.strip()
+    options = draft.options_considered.strip()
+    if not title:
+        errors["title"] = "Give the decision a title."
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"Keep the title to {TITLE_MAX} characters (it has {len(title)})."
+    if not what_and_why:
+        errors["what_and_why"] = "Say what was decided and why."
+    elif len(what_and_why) > TEXT_MAX:
+        errors["what_and_why"] = f"Keep this to {TEXT_MAX} characters (it has {len(what_and_why)})."
+    if len(options) > TEXT_MAX:
+        errors["options_considered"] = (
+            f"Keep this to {TEXT_MAX} characters (it has {len(options)})."
+        )
+    if not draft.decider_id:
+        errors["decider"] = "Choose the one person who owns this decision."
+    if len(set(draft.stakeholder_ids)) > STAKEHOLDERS_MAX:
+        errors["stakeholders"] = f"Ask at most {STAKEHOLDERS_MAX} people to commit."
+
+    resolved = _resolve_type(draft, errors)
+    for field_name, picked, label in (
+        ("commit_by", draft.commit_by, "The commit-by date"),
+        ("revisit_on", draft.revisit_on, "The revisit date"),
+    ):
+        problem = _check_date(picked, now, label)
+        if problem:
+            errors[field_name] = problem
+
+    commit_by = revisit_on = None
+    status = DecisionStatus.DECIDED
+    if resolved is not None:
+        decision_type, _reason = resolved
+        if decision_type is DecisionType.TYPE_1:
+            if draft.revisit_on is not None:
+                errors["revisit_on"] = (
+                    "Type 1 decisions are one-way doors: they get no revisit date. "
+                    "Clear this date, or choose Type 2."
+                )
+            commit_by = draft.commit_by or now.date() + timedelta(days=COMMIT_BY_DEFAULT_DAYS)
+            status = DecisionStatus.OPEN
+        else:
+            if draft.commit_by is not None:
+                errors["commit_by"] = (
+                    "Type 2 decisions are decided at once: they have no commit-by date. "
+                    "Clear this date, or choose Type 1."
+                )
+            revisit_on = draft.revisit_on or now.date() + timedelta(days=REVISIT_DEFAULT_DAYS)
+
+    if errors or resolved is None:
+        raise InvalidInput(errors)
+    decision_type, type_reason = resolved
+    return Decision(
+        team_id=draft.team_id,
+        channel_id=draft.channel_id,
+        title=title,
+        what_and_why=what_and_why,
+        options_considered=options or None,
+        decider_id=draft.decider_id,
+        recorder_id=draft.recorder_id,
+        decision_type=decision_type,
+        type_reason=type_reason,
+        status=status,
+        commit_by=commit_by,
+        revisit_on=revisit_on,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+async def load_record(db: Database, *, team_id: str, decision_id: int) -> DecisionRecord:
+    async with db.transaction() as session:
+        return await reload_record(session, team_id=team_id, decision_id=decision_id)
+
+
+@dataclass(frozen=True)
+class RecordedDecision:
+    record: DecisionRecord
+    created: bool  # False when this form submission was already recorded
+
+
+async def record_decision(
+    db: Database, *, draft: DecisionDraft, now: datetime, source_view_id: str | None = None
+) -> RecordedDecision:
+    """Validates the draft and stores it with its stakeholders and the first history event."""
+    decision = validate_draft(draft, now)
+    decision.source_view_id = source_view_id
+    async with db.transaction() as session:
+        if source_view_id:
+            existing = await repository.find_decision_by_view(
+                session, team_id=draft.team_id, source_view_id=source_view_id
+            )
+            if existing is not None and existing.id is not None:
+                record = await reload_record(
+                    session, team_id=draft.team_id, decision_id=existing.id
+                )
+                return RecordedDecision(record=record, created=False)
+        await repository.insert_decision(
+            session, decision=decision, stakeholder_ids=draft.stakeholder_ids
+        )
+        await repository.add_event(
+            session,
+            decision=decision,
+            actor_id=draft.recorder_id,
+            kind="recorded",
+            at=now,
+            detail={"type": decision.decision_type, "type_reason": decision.type_reason},
+        )
+        assert decision.id is not None
+        record = await reload_record(session, team_id=decision.team_id, decision_id=decision.id)
+    return RecordedDecision(record=record, created=True)
+
+
+async def mark_card_posted(
+    db: Database, *, team_id: str, decision_id: int, message_ts: str, now: datetime
+) -> None:
+    async with db.transaction() as session:
+        decision = await require_decision(
+            session, team_id=team_id, decision_id=decision_id, open_only=False
+        )
+        decision.message_ts = message_ts
+        decision.updated_at = now
+        session.add(decision)
+        await repository.add_event(
+            session,
+            decision=decision,
+            actor_id=decision.recorder_id,
+            kind="card_posted",
+            at=now,
+            detail={"channel": decision.channel_id, "ts": message_ts},
+        )
+
+
+async def ensure_can_change(
+    db: Database, *, team_id: str, decision_id: int, actor_id: str, is_admin: AdminCheck
+) -> Decision:
+    """Checked before the change-type form opens, so only those who may change it see it."""
+    async with db.transaction() as session:
+        decision = await require_decision(session, team_id=team_id, decision_id=decision_id)
+    await ensure_can_manage(decision, actor_id, is_admin, "change its type")
+    return decision
+
+
+async def change_type(
+    db: Database,
+    *,
+    team_id: str,
+    decision_id: int,
+    actor_id: str,
+    new_type: DecisionType,
+    reason: str,
+    is_admin: AdminCheck,
+    now: datetime,
+) -> tuple[DecisionRecord, bool]:
+    """Switches between Type 1 and Type 2, with the dates that go with the new type."""
+    async with db.transaction() as session:
+        decision = await require_decision(session, team_id=team_id, decision_id=decision_id)
+        await ensure_can_manage(decision, actor_id, is_admin, "change its type")
+        changed = decision.decision_type is not new_type
+        if changed:
+            old_type = decision.decision_type
+            decision.decision_type = new_type
+            decision.type_reason = reason.strip() or f"Changed to {TYPE_LABEL[new_type]}."
+            if new_type is DecisionType.TYPE_1:
+                decision.status = DecisionStatus.OPEN
+                decision.commit_by = now.date() + timedelta(days=COMMIT_BY_DEFAULT_DAYS)
+                decision.revisit_on = None
+            else:
+                decision.status = DecisionStatus.DECIDED
+                decision.revisit_on = now.date() + timedelta(days=REVISIT_DEFAULT_DAYS)
+                decision.commit_by = None
+            decision.updated_at = now
+            session.add(decision)
+            await repository.add_event(
+                session,
+                decision=decision,
+                actor_id=actor_id,
+                kind="type_changed",
+                at=now,
+                detail={"from": old_type, "to": new_type, "reason": decision.type_reason},
+            )
+        record = await reload_record(session, team_id=team_id, decision_id=decision_id)
+    return record, changed
+
+
+async def close_decision(
+    db: Database,
+    *,
+    team_id: str,
+    decision_id: int,
+    actor_id: str,
+    is_admin: AdminCheck,
+    now: datetime,
+) -> tuple[DecisionRecord, bool]:
+    """Closes a decision to further commitments; closing it twice changes nothing."""
+    async with db.transaction() as session:
+        decision = await require_decision(
+            session, team_id=team_id, decision_id=decision_id, open_only=False
+        )
+        await ensure_can_manage(decision, actor_id, is_admin, "close it")
+        changed = decision.status is not DecisionStatus.CLOSED
+        if changed:
+            decision.status = DecisionStatus.CLOSED
+            decision.closed_at = decision.updated_at = now
+            session.add(decision)
+            await repository.add_event(
+                session, decision=decision, actor_id=actor_id, kind="closed", at=now
+            )
+        record = await reload_record(session, team_id=team_id, decision_id=decision_id)
+    return record, changed

@@ -1,0 +1,160 @@
+"""Dissent with its reasons, and the decider's answer: what was heard and how it was weighed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.lookup import reload_record, require_decision
+from bot.services.permissions import ensure_is_decider
+from storage import repository
+from storage.db import Database
+from storage.models import Decision, Dissent
+from storage.repository import DecisionRecord
+
+REASON_MAX = 3000
+WOULD_CHANGE_MAX = 1000
+ANSWER_MAX = 3000
+
+
+@dataclass(frozen=True)
+class DissentOutcome:
+    record: DecisionRecord
+    dissent: Dissent
+    changed: bool
+
+
+def _check_length(errors: dict[str, str], field: str, text: str, limit: int, empty: str) -> None:
+    if not text and empty:
+        errors[field] = empty
+    elif len(text) > limit:
+        errors[field] = f"Keep this to {limit} characters (it has {len(text)})."
+
+
+async def ensure_can_dissent(
+    db: Database, *, team_id: str, decision_id: int, user_id: str
+) -> Decision:
+    """Checked before the dissent form opens, so nobody writes reasons that can't be stored."""
+    async with db.transaction() as session:
+        decision = await require_decision(session, team_id=team_id, decision_id=decision_id)
+    if user_id == decision.decider_id:
+        raise NotAllowed(
+            "You're the decider, so there is no one to answer your dissent. "
+            "Change or close the decision instead."
+        )
+    return decision
+
+
+async def record_dissent(
+    db: Database,
+    *,
+    team_id: str,
+    decision_id: int,
+    user_id: str,
+    reason: str,
+    would_change_mind: str,
+    now: datetime,
+) -> DissentOutcome:
+    """Stores a person's dissent; voicing it again replaces it and asks the decider anew."""
+    reason, would_change_mind = reason.strip(), would_change_mind.strip()
+    errors: dict[str, str] = {}
+    _check_length(errors, "dissent_reason", reason, REASON_MAX, "Say why you disagree.")
+    _check_length(errors, "dissent_would_change", would_change_mind, WOULD_CHANGE_MAX, "")
+    if errors:
+        raise InvalidInput(errors)
+    await ensure_can_dissent(db, team_id=team_id, decision_id=decision_id, user_id=user_id)
+    async with db.transaction() as session:
+        decision = await require_decision(session, team_id=team_id, decision_id=decision_id)
+        dissent = await repository.get_dissent_by_person(
+            session, team_id=team_id, decision_id=decision_id, user_id=user_id
+        )
+        unchanged = (
+            dissent is not None
+            and dissent.reason == reason
+            and (dissent.would_change_mind or "") == would_change_mind
+        )
+        if dissent is None:
+            dissent = Dissent(
+                decision_id=decision_id,
+                team_id=team_id,
+                user_id=user_id,
+                reason=reason,
+                created_at=now,
+            )
+        if not unchanged:
+            dissent.reason = reason
+            dissent.would_change_mind = would_change_mind or None
+            dissent.created_at = now
+            dissent.heard = dissent.weighed = dissent.answered_by = None
+            dissent.answered_at = None
+            session.add(dissent)
+            await session.flush()
+            await repository.add_event(
+                session,
+                decision=decision,
+                actor_id=user_id,
+                kind="dissented",
+                at=now,
+                detail={
+                    "dissent_id": dissent.id,
+                    "reason": reason,
+                    "would_change_mind": would_change_mind,
+                },
+            )
+        record = await reload_record(session, team_id=team_id, decision_id=decision_id)
+    return DissentOutcome(record=record, dissent=dissent, changed=not unchanged)
+
+
+async def find_dissent_to_answer(
+    db: Database, *, team_id: str, dissent_id: int, actor_id: str
+) -> tuple[DecisionRecord, Dissent]:
+    """The dissent and its decision, if the actor is the decider and the decision is open."""
+    async with db.transaction() as session:
+        dissent = await repository.get_dissent(session, team_id=team_id, dissent_id=dissent_id)
+        if dissent is None:
+            raise NotFound("That dissent no longer exists.")
+        decision = await require_decision(session, team_id=team_id, decision_id=dissent.decision_id)
+        ensure_is_decider(decision, actor_id, "answer dissent on this decision")
+        record = await reload_record(session, team_id=team_id, decision_id=dissent.decision_id)
+    return record, dissent
+
+
+async def answer_dissent(
+    db: Database,
+    *,
+    team_id: str,
+    dissent_id: int,
+    actor_id: str,
+    heard: str,
+    weighed: str,
+    now: datetime,
+) -> DissentOutcome:
+    """Stores the decider's answer; the same answer twice changes nothing."""
+    heard, weighed = heard.strip(), weighed.strip()
+    errors: dict[str, str] = {}
+    _check_length(errors, "answer_heard", heard, ANSWER_MAX, "Say what you heard in this dissent.")
+    _check_length(errors, "answer_weighed", weighed, ANSWER_MAX, "Say how you weighed it.")
+    if errors:
+        raise InvalidInput(errors)
+    async with db.transaction() as session:
+        dissent = await repository.get_dissent(session, team_id=team_id, dissent_id=dissent_id)
+        if dissent is None:
+            raise NotFound("That dissent no longer exists.")
+        decision = await require_decision(session, team_id=team_id, decision_id=dissent.decision_id)
+        ensure_is_decider(decision, actor_id, "answer dissent on this decision")
+        changed = (dissent.heard, dissent.weighed) != (heard, weighed)
+        if changed:
+            dissent.heard, dissent.weighed = heard, weighed
+            dissent.answered_by, dissent.answered_at = actor_id, now
+            session.add(dissent)
+            await repository.add_event(
+                session,
+                decision=decision,
+                actor_id=actor_id,
+                kind="dissent_answered",
+                at=now,
+                detail={"dissent_id": dissent.id, "heard": heard, "weighed": weighed},
+            )
+        record = await reload_record(session, team_id=team_id, decision_id=dissent.decision_id)
+    return DissentOutcome(record=record, dissent=dissent, changed=changed)

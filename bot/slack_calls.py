@@ -1,0 +1,162 @@
+"""The Slack Web API calls decisionbot makes, shared by listeners and timed work.
+
+Each takes the AsyncWebClient, so tests run them against the project's stand-in for Slack.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.ui.card import build_decision_card
+from bot.ui.text import Message
+from storage.repository import DecisionRecord
+
+logger = logging.getLogger(__name__)
+
+ADMIN_CACHE_SECONDS = 300
+
+SLACK_ERROR_MESSAGES = {
+    "ratelimited": "Slack asked me to slow down. Please try again in a minute.",
+    "channel_not_found": (
+        "I'm not a member of this conversation, and it's private. "
+        "Invite me with `/invite @decisionbot`, then try again."
+    ),
+    "not_in_channel": "I'm not a member of this channel. Invite me with `/invite @decisionbot`, then try again.",
+    "is_archived": "this channel is archived, so nothing can be posted in it.",
+    "expired_trigger_id": "the form took too long to open. Please try again.",
+    "message_not_found": "the decision's card was deleted from the channel.",
+    "restricted_action": "this workspace doesn't let apps post in this channel.",
+}
+
+
+def build_web_client(token: str, base_url: str) -> AsyncWebClient:
+    """The Web API client: honours Retry-After on 429s and retries 5xx and dropped connections."""
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=1),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def slack_error_code(error: BaseException) -> str | None:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or f"http_{error.response.status_code}")
+    return None
+
+
+def explain_slack_error(error: SlackApiError) -> str:
+    code = slack_error_code(error) or "unknown_error"
+    return SLACK_ERROR_MESSAGES.get(code, f"Slack answered `{code}`. Please try again in a moment.")
+
+
+@dataclass(frozen=True)
+class PrivateReply:
+    """Where to tell one person something only they see."""
+
+    user_id: str
+    channel_id: str | None = None
+    response_url: str | None = None
+
+
+async def tell_privately(client: AsyncWebClient, to: PrivateReply, message: Message) -> None:
+    """Ephemeral through the response_url when there is one, else in the channel, else by DM."""
+    if to.response_url:
+        await AsyncWebhookClient(to.response_url).send(
+            text=message.text,
+            blocks=message.blocks or None,
+            response_type="ephemeral",
+            replace_original=False,
+        )
+        return
+    if to.channel_id:
+        try:
+            await client.chat_postEphemeral(
+                channel=to.channel_id,
+                user=to.user_id,
+                text=message.text,
+                blocks=message.blocks or None,
+            )
+            return
+        except SlackApiError as error:
+            if slack_error_code(error) not in (
+                "channel_not_found",
+                "not_in_channel",
+                "user_not_in_channel",
+            ):
+                raise
+    await client.chat_postMessage(
+        channel=to.user_id, text=message.text, blocks=message.blocks or None
+    )
+
+
+async def post_card(client: AsyncWebClient, record: DecisionRecord) -> str:
+    """Posts the decision card, joining a public channel first if needed. Returns its ts."""
+    card = build_decision_card(record)
+    channel = record.decision.channel_id
+    try:
+        response = await client.chat_postMessage(
+            channel=channel, text=card.text, blocks=card.blocks
+        )
+    except SlackApiError as error:
+        if slack_error_code(error) != "not_in_channel":
+            raise
+        await client.conversations_join(channel=channel)
+        response = await client.chat_postMessage(
+            channel=channel, text=card.text, blocks=card.blocks
+        )
+    return str(response["ts"])
+
+
+async def update_card(client: AsyncWebClient, record: DecisionRecord) -> None:
+    decision = record.decision
+    if decision.message_ts is None:
+        return  # the card was never posted; "Post the card" will show the current state
+    card = build_decision_card(record)
+    await client.chat_update(
+        channel=decision.channel_id, ts=decision.message_ts, text=card.text, blocks=card.blocks
+    )
+
+
+async def post_in_thread(client: AsyncWebClient, record: DecisionRecord, message: Message) -> None:
+    decision = record.decision
+    if decision.message_ts is None:
+        return
+    await client.chat_postMessage(
+        channel=decision.channel_id,
+        thread_ts=decision.message_ts,
+        text=message.text,
+        blocks=message.blocks or None,
+    )
+
+
+class AdminDirectory:
+    """Answers "is this person a workspace admin?" from users.info, remembered for a few minutes."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], tuple[bool, float]] = {}
+
+    async def is_admin(self, client: AsyncWebClient, *, team_id: str, user_id: str) -> bool:
+        key = (team_id, user_id)
+        cached = self._known.get(key)
+        if cached and time.monotonic() - cached[1] < ADMIN_CACHE_SECONDS:
+            return cached[0]
+        response = await client.users_info(user=user_id)
+        user = response.get("user") or {}
+        answer = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+        self._known[key] = (answer, time.monotonic())
+        return answer

@@ -1,0 +1,1 @@
+"""Pure builders of Block Kit: everything decisionbot shows, testable without Slack."""

@@ -1,0 +1,180 @@
+"""The decision card: the message in the channel that shows a decision and who has committed."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.ids import Action
+from bot.ids import Block as BlockId
+from bot.services.classification import DOOR, TYPE_LABEL, TYPE_MEANING
+from bot.ui.text import Message, escape, format_date, mention, safe_mrkdwn, truncate
+from storage.models import Decision, DecisionStatus, DecisionType, Stance
+from storage.repository import DecisionRecord
+
+PEOPLE_SHOWN_MAX = 40
+TYPE_EMOJI = {DecisionType.TYPE_1: ":door:", DecisionType.TYPE_2: ":arrows_counterclockwise:"}
+
+
+def describe_status(decision: Decision) -> str:
+    if decision.status is DecisionStatus.CLOSED:
+        closed = f" on {format_date(decision.closed_at.date())}" if decision.closed_at else ""
+        return f"Closed{closed}"
+    if decision.status is DecisionStatus.OPEN and decision.commit_by:
+        return f"Open for input until {format_date(decision.commit_by)}"
+    if decision.revisit_on:
+        return f"Decided · revisit on {format_date(decision.revisit_on)}"
+    return "Decided"
+
+
+def describe_person(record: DecisionRecord, user_id: str) -> str:
+    """One person's state on the card: committed (which way), dissent awaiting answer, or waiting."""
+    commitment = record.commitments.get(user_id)
+    if commitment is not None:
+        if commitment.stance is Stance.AGREE:
+            return f":white_check_mark: {mention(user_id)} agreed and committed"
+        return f":handshake: {mention(user_id)} disagreed and committed"
+    dissent = next((d for d in record.dissents if d.user_id == user_id), None)
+    if dissent is not None and not dissent.is_answered:
+        return f":speech_balloon: {mention(user_id)} disagrees, awaiting the decider's answer"
+    if dissent is not None:
+        return f":hourglass_flowing_sand: {mention(user_id)} was answered, waiting for their commitment"
+    return f":hourglass_flowing_sand: {mention(user_id)} waiting"
+
+
+def people_on_card(record: DecisionRecord) -> list[str]:
+    """Stakeholders first (in the order asked), then anyone else who committed or dissented."""
+    people = list(record.stakeholder_ids)
+    people += [d.user_id for d in record.dissents if d.user_id not in people]
+    people += [u for u in record.commitments if u not in people]
+    return people
+
+
+def summarize_commitments(record: DecisionRecord) -> str:
+    asked = record.stakeholder_ids
+    committed = sum(1 for user_id in asked if user_id in record.commitments)
+    parts = [f"{committed} of {len(asked)} asked have committed"] if asked else []
+    others = sum(1 for user_id in record.commitments if user_id not in asked)
+    if others:
+        parts.append(f"{others} more committed")
+    unanswered = sum(1 for d in record.dissents if not d.is_answered)
+    if unanswered:
+        parts.append(f"{unanswered} dissent awaiting an answer")
+    return " · ".join(parts) or "Nobody was asked to commit; anyone here can."
+
+
+def _people_blocks(record: DecisionRecord) -> list[Block]:
+    people = people_on_card(record)
+    lines = [describe_person(record, user_id) for user_id in people[:PEOPLE_SHOWN_MAX]]
+    if len(people) > PEOPLE_SHOWN_MAX:
+        lines.append(f"…and {len(people) - PEOPLE_SHOWN_MAX} more")
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(text=f"*Commitments* · {summarize_commitments(record)}")
+        )
+    ]
+    chunk: list[str] = []
+    for line in lines:
+        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
+            blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+    return blocks
+
+
+def commit_buttons(decision_id: int, *, with_dissent: bool = True) -> list[ButtonElement]:
+    value = str(decision_id)
+    buttons = [
+        ButtonElement(
+            text="Agree & commit", action_id=Action.COMMIT_AGREE, value=value, style="primary"
+        ),
+        ButtonElement(text="Disagree & commit", action_id=Action.COMMIT_DISAGREE, value=value),
+    ]
+    if with_dissent:
+        buttons.append(ButtonElement(text="Disagree", action_id=Action.OPEN_DISSENT, value=value))
+    return buttons
+
+
+def build_decision_card(record: DecisionRecord) -> Message:
+    """The card for a decision: what, why, type, decider, status, each person's state, buttons."""
+    decision = record.decision
+    kind = decision.decision_type
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(decision.title, 150)),
+        SectionBlock(
+            fields=[
+                MarkdownTextObject(text=f"*Decider*\n{mention(decision.decider_id)}"),
+                MarkdownTextObject(
+                    text=f"*Type*\n{TYPE_EMOJI[kind]} {TYPE_LABEL[kind]} · {DOOR[kind]}"
+                ),
+                MarkdownTextObject(text=f"*Status*\n{describe_status(decision)}"),
+                MarkdownTextObject(text=f"*Recorded by*\n{mention(decision.recorder_id)}"),
+            ]
+        ),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"{TYPE_LABEL[kind]}, a {TYPE_MEANING[kind]}. {safe_mrkdwn(decision.type_reason, 2000)}"
+                )
+            ]
+        ),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text="*What we decided and why*\n" + safe_mrkdwn(decision.what_and_why, 2900)
+            )
+        ),
+    ]
+    if decision.options_considered:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="*Options considered*\n" + safe_mrkdwn(decision.options_considered, 2900)
+                )
+            )
+        )
+    blocks.append(DividerBlock())
+    blocks += _people_blocks(record)
+    if decision.status is not DecisionStatus.CLOSED:
+        blocks.append(
+            ActionsBlock(block_id=BlockId.COMMIT_ACTIONS, elements=commit_buttons(record.id))
+        )
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text="For the decider, the recorder or an admin:")]
+            )
+        )
+        blocks.append(
+            ActionsBlock(
+                block_id=BlockId.DECIDER_ACTIONS,
+                elements=[
+                    ButtonElement(
+                        text="Change type", action_id=Action.OPEN_CHANGE_TYPE, value=str(record.id)
+                    ),
+                    ButtonElement(
+                        text="Close decision",
+                        action_id=Action.CLOSE_DECISION,
+                        value=str(record.id),
+                        style="danger",
+                        confirm=ConfirmObject(
+                            title="Close this decision?",
+                            text="Nobody will be able to commit or dissent any more.",
+                            confirm="Close it",
+                            deny="Keep it open",
+                        ),
+                    ),
+                ],
+            )
+        )
+    text = f"Decision: {escape(decision.title)} ({TYPE_LABEL[kind]}, {describe_status(decision).lower()})"
+    return Message(text=truncate(text, 3000), blocks=[block.to_dict() for block in blocks])

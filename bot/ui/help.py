@@ -1,0 +1,10 @@
+"""The /decide help text."""
+
+HELP_TEXT = """*decisionbot* keeps a log of decisions and who committed to them.
+• `/decide` opens a form to record a decision in this channel.
+• `/decide Move billing to Postgres` opens it with the title filled in.
+• `/decide help` shows this.
+
+*Type 1* decisions are one-way doors (costly to undo): they stay open for input until their commit-by date.
+*Type 2* decisions are two-way doors (cheap to undo): decided now, revisited on a date.
+On the card, each person picks *Agree & commit*, *Disagree & commit*, or *Disagree* to voice dissent first; the decider answers each dissent in the thread."""

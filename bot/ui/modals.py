@@ -1,0 +1,159 @@
+"""The small forms: voicing dissent, answering it, and changing a decision's type."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.ids import INPUT
+from bot.ids import Block as BlockId
+from bot.ids import View as ViewId
+from bot.services.classification import DOOR, TYPE_LABEL
+from bot.services.dissent import ANSWER_MAX, REASON_MAX, WOULD_CHANGE_MAX
+from bot.ui.text import mention, quote, safe_mrkdwn
+from storage.models import Decision, DecisionType, Dissent
+
+
+def modal_metadata(**ids: int) -> str:
+    return json.dumps(ids)
+
+
+def read_modal_metadata(metadata: str, key: str) -> int:
+    value = json.loads(metadata or "{}").get(key)
+    if not isinstance(value, int):
+        raise ValueError(f"modal metadata has no {key}")
+    return value
+
+
+def _modal(
+    callback_id: str, title: str, submit: str, metadata: str, blocks: list[Block]
+) -> dict[str, Any]:
+    view = View(
+        type="modal",
+        callback_id=callback_id,
+        title=title,
+        submit=submit,
+        close="Cancel",
+        private_metadata=metadata,
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def _about(decision: Decision) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=f"*{safe_mrkdwn(decision.title, 150)}*"))
+
+
+def build_dissent_modal(decision: Decision) -> dict[str, Any]:
+    """Asks why the person disagrees and what would change their mind."""
+    assert decision.id is not None
+    return _modal(
+        ViewId.DISSENT,
+        "Disagree",
+        "Post dissent",
+        modal_metadata(decision_id=decision.id),
+        [
+            _about(decision),
+            InputBlock(
+                block_id=BlockId.DISSENT_REASON,
+                label="Why do you disagree?",
+                element=PlainTextInputElement(
+                    action_id=INPUT, multiline=True, max_length=REASON_MAX
+                ),
+                hint=f"Posted in the decision's thread; {mention(decision.decider_id)} is asked to answer it.",
+            ),
+            InputBlock(
+                block_id=BlockId.DISSENT_WOULD_CHANGE,
+                label="What would change your mind?",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=INPUT, multiline=True, max_length=WOULD_CHANGE_MAX
+                ),
+            ),
+        ],
+    )
+
+
+def build_answer_modal(decision: Decision, dissent: Dissent) -> dict[str, Any]:
+    """Asks the decider what they heard in a dissent and how they weighed it."""
+    assert dissent.id is not None
+    heard_before = dissent.heard or None
+    weighed_before = dissent.weighed or None
+    return _modal(
+        ViewId.ANSWER,
+        "Answer dissent",
+        "Post answer",
+        modal_metadata(dissent_id=dissent.id),
+        [
+            _about(decision),
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"{mention(dissent.user_id)} disagrees:\n{quote(dissent.reason, 2800)}"
+                )
+            ),
+            InputBlock(
+                block_id=BlockId.ANSWER_HEARD,
+                label="What I heard",
+                element=PlainTextInputElement(
+                    action_id=INPUT,
+                    multiline=True,
+                    max_length=ANSWER_MAX,
+                    initial_value=heard_before,
+                ),
+            ),
+            InputBlock(
+                block_id=BlockId.ANSWER_WEIGHED,
+                label="How I weighed it",
+                element=PlainTextInputElement(
+                    action_id=INPUT,
+                    multiline=True,
+                    max_length=ANSWER_MAX,
+                    initial_value=weighed_before,
+                ),
+            ),
+        ],
+    )
+
+
+def build_change_type_modal(decision: Decision) -> dict[str, Any]:
+    """Lets the decider switch between Type 1 and Type 2, saying why."""
+    assert decision.id is not None
+    options = [
+        Option(value=kind, label=f"{TYPE_LABEL[kind]}: {DOOR[kind]}")
+        for kind in (DecisionType.TYPE_1, DecisionType.TYPE_2)
+    ]
+    current = next(o for o in options if o.value == decision.decision_type)
+    return _modal(
+        ViewId.CHANGE_TYPE,
+        "Change type",
+        "Change",
+        modal_metadata(decision_id=decision.id),
+        [
+            _about(decision),
+            InputBlock(
+                block_id=BlockId.NEW_TYPE,
+                label="Type",
+                element=RadioButtonsElement(
+                    action_id=INPUT, options=options, initial_option=current
+                ),
+                hint="Type 1 stays open for input for 3 days; Type 2 is decided now and revisited in 30.",
+            ),
+            InputBlock(
+                block_id=BlockId.TYPE_CHANGE_REASON,
+                label="Why the change?",
+                optional=True,
+                element=PlainTextInputElement(action_id=INPUT, multiline=True, max_length=1000),
+            ),
+        ],
+    )

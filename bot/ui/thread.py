@@ -1,0 +1,99 @@
+"""Messages in a decision's thread and the private notes around it."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
+
+from bot.ids import Action
+from bot.services.classification import DOOR, TYPE_LABEL
+from bot.ui.card import commit_buttons, describe_status
+from bot.ui.text import Message, escape, mention, quote, safe_mrkdwn
+from storage.models import Decision, Dissent, Stance
+
+STANCE_DONE = {Stance.AGREE: "agreed and committed", Stance.DISAGREE: "disagreed and committed"}
+
+
+def build_commitment_line(user_id: str, stance: Stance, previous: Stance | None) -> Message:
+    """One short thread line for a new or changed commitment."""
+    if previous is None:
+        text = f"{mention(user_id)} {STANCE_DONE[stance]}."
+    else:
+        text = f"{mention(user_id)} changed their commitment: now {STANCE_DONE[stance]} (was {previous.value})."
+    return Message(text=text)
+
+
+def build_dissent_message(decision: Decision, dissent: Dissent) -> Message:
+    """The dissent in the thread, asking the decider to answer it."""
+    assert dissent.id is not None
+    body = f"*{mention(dissent.user_id)} disagrees*\n{quote(dissent.reason, 2000)}"
+    if dissent.would_change_mind:
+        body += f"\n*What would change their mind:* {safe_mrkdwn(dissent.would_change_mind, 700)}"
+    ask = f"{mention(decision.decider_id)}, please answer this before asking for a commitment."
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=body)),
+        SectionBlock(
+            text=MarkdownTextObject(text=ask),
+            accessory=ButtonElement(
+                text="Answer this dissent",
+                action_id=Action.OPEN_ANSWER,
+                value=str(dissent.id),
+                style="primary",
+            ),
+        ),
+    ]
+    return Message(
+        text=f"{mention(dissent.user_id)} disagrees with \u201c{escape(decision.title)}\u201d. {ask}",
+        blocks=[b.to_dict() for b in blocks],
+    )
+
+
+def build_answer_message(decision: Decision, dissent: Dissent) -> Message:
+    """The decider's answer in the thread, asking the dissenter to commit."""
+    assert decision.id is not None
+    body = (
+        f"*{mention(decision.decider_id)} answered {mention(dissent.user_id)}\u2019s dissent*\n"
+        f"*What I heard:* {safe_mrkdwn(dissent.heard or '', 1400)}\n"
+        f"*How I weighed it:* {safe_mrkdwn(dissent.weighed or '', 1400)}"
+    )
+    ask = f"{mention(dissent.user_id)}, when you're ready, please commit: agreeing, or disagreeing."
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=body)),
+        SectionBlock(text=MarkdownTextObject(text=ask)),
+        ActionsBlock(elements=commit_buttons(decision.id, with_dissent=False)),
+    ]
+    return Message(
+        text=f"{mention(decision.decider_id)} answered {mention(dissent.user_id)}\u2019s dissent. {ask}",
+        blocks=[b.to_dict() for b in blocks],
+    )
+
+
+def build_type_change_line(decision: Decision, actor_id: str) -> Message:
+    kind = decision.decision_type
+    return Message(
+        text=(
+            f"{mention(actor_id)} changed this to {TYPE_LABEL[kind]} ({DOOR[kind]}): "
+            f"{safe_mrkdwn(decision.type_reason, 1000)} {describe_status(decision)}."
+        )
+    )
+
+
+def build_closed_line(actor_id: str) -> Message:
+    return Message(text=f"{mention(actor_id)} closed this decision. Commitments are final.")
+
+
+def build_card_not_posted(decision: Decision, reason: str) -> Message:
+    """Private note when the card couldn't go to the channel: the decision is safe, here's the fix."""
+    assert decision.id is not None
+    text = (
+        f"Your decision \u201c{escape(decision.title)}\u201d is saved, but I couldn't post its card here: "
+        f"{reason}"
+    )
+    blocks = [
+        SectionBlock(
+            text=MarkdownTextObject(text=text),
+            accessory=ButtonElement(
+                text="Post the card", action_id=Action.POST_CARD, value=str(decision.id)
+            ),
+        )
+    ]
+    return Message(text=text, blocks=[b.to_dict() for b in blocks])

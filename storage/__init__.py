@@ -1,0 +1,1 @@
+"""decisionbot's database: tables, engine and every query."""

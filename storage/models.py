@@ -1,0 +1,142 @@
+"""Every table decisionbot stores, in one place.
+
+Timestamps are timezone-aware UTC in Python; SQLite keeps them as naive UTC,
+which `UTCDateTime` converts on the way in and out. Every row carries its
+Slack team id so that every query can be scoped by team.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC and always gives back aware UTC datetimes."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; pass an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_column(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def long_text(*, nullable: bool = False) -> Any:
+    return Field(sa_column=Column(Text, nullable=nullable))
+
+
+class DecisionType(StrEnum):
+    TYPE_1 = "type1"  # one-way door
+    TYPE_2 = "type2"  # two-way door
+
+
+class DecisionStatus(StrEnum):
+    OPEN = "open"  # Type 1, open for input until its commit-by date
+    DECIDED = "decided"
+    CLOSED = "closed"
+
+
+class Stance(StrEnum):
+    AGREE = "agree"
+    DISAGREE = "disagree"  # disagree and commit
+
+
+class Decision(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_decision_team_channel_created", "team_id", "channel_id", "created_at"),
+        # A resent modal submission carries the same view id: it must not record twice.
+        UniqueConstraint("team_id", "source_view_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    channel_id: str = Field(max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    title: str = Field(max_length=150)
+    what_and_why: str = long_text()
+    options_considered: str | None = long_text(nullable=True)
+    decider_id: str = Field(max_length=32, index=True)
+    recorder_id: str = Field(max_length=32)
+    decision_type: DecisionType
+    type_reason: str = long_text()
+    status: DecisionStatus
+    commit_by: date | None = None
+    revisit_on: date | None = None
+    created_at: datetime = utc_column()
+    updated_at: datetime = utc_column()
+    closed_at: datetime | None = utc_column(nullable=True)
+    source_view_id: str | None = Field(default=None, max_length=64)
+
+
+class Stakeholder(SQLModel, table=True):
+    """A person whose commitment the decider asked for."""
+
+    decision_id: int = Field(foreign_key="decision.id", primary_key=True, ondelete="CASCADE")
+    user_id: str = Field(primary_key=True, max_length=32)
+    team_id: str = Field(max_length=32, index=True)
+
+
+class Commitment(SQLModel, table=True):
+    """One person's current stance on one decision; changes are kept in the history."""
+
+    __table_args__ = (UniqueConstraint("decision_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decision.id", ondelete="CASCADE")
+    team_id: str = Field(max_length=32, index=True)
+    user_id: str = Field(max_length=32)
+    stance: Stance
+    committed_at: datetime = utc_column()
+
+
+class Dissent(SQLModel, table=True):
+    """Someone's reasoned disagreement and, once given, the decider's answer to it."""
+
+    __table_args__ = (UniqueConstraint("decision_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decision.id", ondelete="CASCADE")
+    team_id: str = Field(max_length=32, index=True)
+    user_id: str = Field(max_length=32)
+    reason: str = long_text()
+    would_change_mind: str | None = long_text(nullable=True)
+    created_at: datetime = utc_column()
+    heard: str | None = long_text(nullable=True)
+    weighed: str | None = long_text(nullable=True)
+    answered_by: str | None = Field(default=None, max_length=32)
+    answered_at: datetime | None = utc_column(nullable=True)
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class DecisionEvent(SQLModel, table=True):
+    """Append-only history: one row for everything that changes a decision."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decision.id", index=True, ondelete="CASCADE")
+    team_id: str = Field(max_length=32)
+    actor_id: str = Field(max_length=32)
+    kind: str = Field(max_length=40)
+    detail: str = long_text()  # JSON object
+    at: datetime = utc_column()

@@ -1,0 +1,53 @@
+"""Fixtures: a fresh SQLite database, the stand-in Slack, and the real app wired to both."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_app
+from bot.deps import Deps
+from bot.slack_calls import build_web_client
+from storage.db import Database
+from tests.harness import BotUnderTest
+from tests.slack_stand_in.server import SlackStandIn
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday morning
+SIGNING_SECRET = "test-signing-secret-8f742231b10e8888"
+TEAM = "T0001"
+CHANNEL = "C0000GENERAL"
+PRIVATE_CHANNEL = "G0000PRIVATE"
+ALICE, BOB, CAROL, DAN, ADMIN = "U0ALICE", "U0BOB", "U0CAROL", "U0DAN", "U0ADMIN"
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'decisionbot.db'}")
+    await database.create_tables()
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def stand_in() -> AsyncIterator[SlackStandIn]:
+    slack = await SlackStandIn(team_id=TEAM).start()
+    for user in (ALICE, BOB, CAROL, DAN):
+        slack.add_user(user)
+    slack.add_user(ADMIN, is_admin=True)
+    slack.add_channel(CHANNEL)
+    slack.add_channel(PRIVATE_CHANNEL, is_private=True)
+    yield slack
+    await slack.stop()
+    assert not slack.warnings, f"Slack would have warned: {slack.warnings}"
+
+
+@pytest.fixture
+async def bot(stand_in: SlackStandIn, db: Database) -> AsyncIterator[BotUnderTest]:
+    deps = Deps(db=db, clock=lambda: NOW)
+    client = build_web_client(stand_in.token, stand_in.api_url)
+    app = build_app(client=client, deps=deps, signing_secret=SIGNING_SECRET)
+    yield BotUnderTest(stand_in=stand_in, app=app, deps=deps, signing_secret=SIGNING_SECRET, team_id=TEAM)
+    await deps.followups.drain(within_seconds=15)

@@ -1,0 +1,208 @@
+"""Drives the real Bolt app as Slack would: signed requests in, the stand-in's Web API out.
+
+A test says what a person does (types a command, clicks a button on a message, picks an
+option in a modal, submits it) and reads what Slack would then show.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+
+from bot.deps import Deps
+from tests.slack_stand_in.requests import (
+    FORM,
+    block_actions_payload,
+    interactive_body,
+    signed_headers,
+    slash_command_body,
+    view_submission_payload,
+)
+from tests.slack_stand_in.server import SlackStandIn, StoredView
+
+
+def find_element(blocks: list[dict[str, Any]], action_id: str, value: str | None = None) -> tuple[str, dict[str, Any]]:
+    """(block_id, element) of the first interactive element with this action_id (and value)."""
+    for block in blocks:
+        candidates = list(block.get("elements") or [])
+        if block.get("accessory"):
+            candidates.append(block["accessory"])
+        if block.get("element"):
+            candidates.append(block["element"])
+        for element in candidates:
+            if element.get("action_id") == action_id and value in (None, element.get("value")):
+                return block.get("block_id", "auto"), element
+    raise AssertionError(f"no element {action_id!r} (value {value!r}) in these blocks")
+
+
+def element_state(element: dict[str, Any], value: Any) -> dict[str, Any]:
+    """What Slack puts in view.state.values for an input element holding `value`."""
+    kind = element["type"]
+    state: dict[str, Any] = {"type": kind}
+    if kind == "plain_text_input":
+        state["value"] = value
+    elif kind == "users_select":
+        state["selected_user"] = value
+    elif kind == "multi_users_select":
+        state["selected_users"] = list(value or [])
+    elif kind == "datepicker":
+        state["selected_date"] = value.isoformat() if value is not None else None
+    elif kind in ("radio_buttons", "static_select"):
+        option = next((o for o in element["options"] if o["value"] == value), None)
+        if value is not None and option is None:
+            raise AssertionError(f"{value!r} is not an option of {element['action_id']}")
+        state["selected_option"] = option
+    else:
+        raise AssertionError(f"harness can't fill a {kind}")
+    return state
+
+
+@dataclass
+class BotUnderTest:
+    stand_in: SlackStandIn
+    app: AsyncApp
+    deps: Deps
+    signing_secret: str
+    team_id: str
+    typed: dict[str, dict[str, Any]] = field(default_factory=dict)  # view id -> block id -> value
+
+    async def send(
+        self, body: str, *, content_type: str = FORM, timestamp: int | None = None,
+        secret: str | None = None,
+    ) -> BoltResponse:
+        headers = signed_headers(
+            secret or self.signing_secret, body, content_type=content_type, timestamp=timestamp
+        )
+        return await self.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+
+    async def settle(self) -> None:
+        """Waits for the work the bot does after its acks (posting, updating, opening)."""
+        await self.deps.followups.drain(within_seconds=15)
+
+    # ---- what a person does --------------------------------------------------------------
+    async def command(self, text: str, *, user: str, channel: str) -> BoltResponse:
+        body = slash_command_body(
+            text=text, team_id=self.team_id, user_id=user, channel_id=channel,
+            trigger_id=self.stand_in.issue_trigger_id(user), response_url=self.stand_in.response_url(),
+        )
+        response = await self.send(body)
+        await self.settle()
+        return response
+
+    async def click(
+        self, message: dict[str, Any], action_id: str, *, user: str, channel: str,
+        value: str | None = None, ephemeral: bool = False,
+    ) -> BoltResponse:
+        """Clicks a button on a message (a card, a thread reply, or a private note)."""
+        block_id, element = find_element(message["blocks"], action_id, value)
+        action = {
+            "action_id": action_id, "block_id": block_id, "type": element["type"],
+            "text": element.get("text"), "value": element.get("value"),
+        }
+        container = {"type": "message", "message_ts": message.get("ts", "0.0"), "channel_id": channel,
+                     "is_ephemeral": ephemeral}
+        payload = block_actions_payload(
+            action=action, team_id=self.team_id, user_id=user,
+            trigger_id=self.stand_in.issue_trigger_id(user), container=container,
+            channel_id=channel, response_url=self.stand_in.response_url(),
+        )
+        if not ephemeral:
+            payload["message"] = message
+        response = await self.send(interactive_body(payload))
+        await self.settle()
+        return response
+
+    def _view_payload(self, stored: StoredView) -> dict[str, Any]:
+        typed = self.typed.setdefault(stored.id, {})
+        values: dict[str, Any] = {}
+        for block in stored.view.get("blocks", []):
+            if block["type"] == "input":
+                element = block["element"]
+                values[block["block_id"]] = {
+                    element["action_id"]: element_state(element, typed.get(block["block_id"]))
+                }
+        return {**stored.view, "id": stored.id, "hash": stored.hash, "team_id": self.team_id,
+                "state": {"values": values}}
+
+    async def choose(self, view: StoredView, block_id: str, value: Any, *, user: str) -> BoltResponse:
+        """Picks an option in a modal input that redraws the modal (dispatch_action)."""
+        self.typed.setdefault(view.id, {})[block_id] = value
+        _, element = find_element(view.view["blocks"], self._action_id(view, block_id))
+        payload = block_actions_payload(
+            action={"action_id": element["action_id"], "block_id": block_id, "type": element["type"],
+                    **{k: v for k, v in element_state(element, value).items() if k != "type"}},
+            team_id=self.team_id, user_id=user, trigger_id=self.stand_in.issue_trigger_id(user),
+            container={"type": "view", "view_id": view.id}, channel_id=None, response_url=None,
+            view=self._view_payload(view),
+        )
+        response = await self.send(interactive_body(payload))
+        await self.settle()
+        return response
+
+    @staticmethod
+    def _action_id(view: StoredView, block_id: str) -> str:
+        block = next(b for b in view.view["blocks"] if b.get("block_id") == block_id)
+        return str(block["element"]["action_id"])
+
+    async def submit(self, view: StoredView, entries: dict[str, Any], *, user: str) -> BoltResponse:
+        """Fills in the modal's fields (on top of what was typed before) and submits it."""
+        self.typed.setdefault(view.id, {}).update(entries)
+        current = self.stand_in.views[view.id]
+        payload = view_submission_payload(
+            view=self._view_payload(current), team_id=self.team_id, user_id=user,
+            trigger_id=self.stand_in.issue_trigger_id(user),
+        )
+        response = await self.send(interactive_body(payload))
+        if response.status == 200 and not response.body:
+            self.stand_in.views.pop(view.id, None)  # an empty ack closes the modal
+        await self.settle()
+        return response
+
+    # ---- what a person sees -------------------------------------------------------------
+    def latest_view(self, user: str) -> StoredView:
+        views = self.stand_in.open_views(user)
+        assert views, f"no modal is open for {user}"
+        return views[-1]
+
+    def card(self, channel: str) -> dict[str, Any]:
+        messages = self.stand_in.channel_messages(channel)
+        assert messages, f"no message in {channel}"
+        return messages[-1]
+
+    def card_text(self, channel: str) -> str:
+        return blocks_text(self.card(channel)["blocks"])
+
+
+def blocks_text(blocks: list[dict[str, Any]]) -> str:
+    """All the text a person reads in these blocks, in order."""
+    parts: list[str] = []
+    for block in blocks:
+        for key in ("text", "label"):
+            if isinstance(block.get(key), dict):
+                parts.append(block[key]["text"])
+        for item in (block.get("fields") or []) + (block.get("elements") or []):
+            if isinstance(item.get("text"), str):
+                parts.append(item["text"])
+            elif isinstance(item.get("text"), dict):
+                parts.append(item["text"]["text"])
+    return "\n".join(parts)
+
+
+def response_json(response: BoltResponse) -> dict[str, Any]:
+    return json.loads(response.body) if response.body else {}
+
+
+def mrkdwn_texts(value: Any) -> list[str]:
+    """Every mrkdwn text object in these blocks: the text Slack parses for mentions and links."""
+    if isinstance(value, dict):
+        if value.get("type") == "mrkdwn":
+            return [value["text"]]
+        return [text for item in value.values() for text in mrkdwn_texts(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in mrkdwn_texts(item)]
+    return []

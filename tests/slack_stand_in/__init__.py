@@ -1,0 +1,1 @@
+"""The project's own stand-in for Slack: its Web API, and requests signed as Slack signs them."""

@@ -1,0 +1,92 @@
+"""Requests to the bot built and signed exactly as Slack builds and signs them.
+
+Payload shapes follow the real ones in ../shared/slack-reference/payloads/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+
+def slack_signature(secret: str, timestamp: str, body: str) -> str:
+    """v0= + hex HMAC-SHA256 of "v0:<timestamp>:<raw body>", as Slack computes it."""
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def signed_headers(
+    secret: str, body: str, *, content_type: str, timestamp: int | None = None
+) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    return {
+        "content-type": content_type,
+        "x-slack-request-timestamp": ts,
+        "x-slack-signature": slack_signature(secret, ts, body),
+    }
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def slash_command_body(
+    *, text: str, team_id: str, user_id: str, channel_id: str, trigger_id: str, response_url: str,
+    command: str = "/decide",
+) -> str:
+    return urlencode({
+        "token": "legacy-verification-token", "team_id": team_id, "team_domain": "stand-in",
+        "channel_id": channel_id, "channel_name": "decisions", "user_id": user_id,
+        "user_name": user_id.lower(), "command": command, "text": text,
+        "api_app_id": "A0001", "is_enterprise_install": "false",
+        "response_url": response_url, "trigger_id": trigger_id,
+    })
+
+
+def interactive_body(payload: dict[str, Any]) -> str:
+    """Interactive payloads arrive as one `payload` form field holding JSON."""
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def block_actions_payload(
+    *, action: dict[str, Any], team_id: str, user_id: str, trigger_id: str,
+    container: dict[str, Any], channel_id: str | None, response_url: str | None,
+    view: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": team_id},
+        "api_app_id": "A0001",
+        "token": "legacy-verification-token",
+        "container": container,
+        "trigger_id": trigger_id,
+        "team": {"id": team_id, "domain": "stand-in"},
+        "is_enterprise_install": False,
+        "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
+    }
+    if channel_id:
+        payload["channel"] = {"id": channel_id, "name": "decisions"}
+    if response_url:
+        payload["response_url"] = response_url
+    if view is not None:
+        payload["view"] = view
+    return payload
+
+
+def view_submission_payload(
+    *, view: dict[str, Any], team_id: str, user_id: str, trigger_id: str
+) -> dict[str, Any]:
+    return {
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": "stand-in"},
+        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": team_id},
+        "api_app_id": "A0001",
+        "token": "legacy-verification-token",
+        "trigger_id": trigger_id,
+        "view": view,
+        "response_urls": [],
+        "is_enterprise_install": False,
+    }

@@ -1,0 +1,329 @@
+"""A stand-in for Slack's Web API: the methods decisionbot calls, in Slack's response shapes.
+
+It runs on an ephemeral loopback port, checks Block Kit like Slack does (`invalid_blocks`),
+keeps the messages and views it was given, expires `trigger_id`s after 3 seconds and
+accepts each once, and can be told to answer 429 (with Retry-After) or 5xx.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from tests.slack_stand_in.block_kit import check_blocks, check_view
+
+TRIGGER_LIFETIME_SECONDS = 3.0
+BOT_USER_ID = "UBOT0001"
+BOT_ID = "BBOT0001"
+
+
+@dataclass
+class Channel:
+    id: str
+    is_private: bool = False
+    bot_is_member: bool = True
+    is_archived: bool = False
+    members: set[str] | None = None  # None: everyone is a member
+
+
+@dataclass
+class User:
+    id: str
+    is_admin: bool = False
+    tz: str = "Europe/London"
+    tz_offset: int = 0
+
+
+@dataclass
+class Failure:
+    status: int
+    error: str
+    retry_after: int | None
+    remaining: int
+
+
+@dataclass
+class StoredView:
+    id: str
+    hash: str
+    user_id: str
+    view: dict[str, Any]
+
+
+@dataclass
+class SlackStandIn:
+    token: str = "xoxb-stand-in-token"
+    team_id: str = "T0001"
+    clock: Callable[[], float] = time.monotonic
+    channels: dict[str, Channel] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    ephemerals: list[dict[str, Any]] = field(default_factory=list)
+    views: dict[str, StoredView] = field(default_factory=dict)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_urls
+    warnings: list[str] = field(default_factory=list)
+    _failures: dict[str, Failure] = field(default_factory=dict)
+    _triggers: dict[str, tuple[float, str]] = field(default_factory=dict)  # id -> (issued, user)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _runner: web.AppRunner | None = None
+    base_url: str = ""
+
+    # ---- set-up used by tests --------------------------------------------------------
+    def add_channel(self, channel_id: str, **kwargs: Any) -> Channel:
+        channel = Channel(id=channel_id, **kwargs)
+        self.channels[channel_id] = channel
+        return channel
+
+    def add_user(self, user_id: str, **kwargs: Any) -> User:
+        user = User(id=user_id, **kwargs)
+        self.users[user_id] = user
+        return user
+
+    def issue_trigger_id(self, user_id: str) -> str:
+        """A trigger_id as Slack puts in an interaction: good for 3 seconds, once, for that person."""
+        trigger_id = f"{next(self._ids)}.{int(time.time())}.stand-in"
+        self._triggers[trigger_id] = (self.clock(), user_id)
+        return trigger_id
+
+    def response_url(self) -> str:
+        return f"{self.base_url}/response/{next(self._ids)}"
+
+    def fail_next(
+        self, method: str, *, status: int = 429, error: str = "ratelimited",
+        retry_after: int | None = 1, times: int = 1,
+    ) -> None:
+        """The next `times` calls to `method` fail like Slack: 429 with Retry-After, 5xx or ok:false."""
+        self._failures[method] = Failure(status, error, retry_after, times)
+
+    # ---- what tests read ---------------------------------------------------------------
+    def calls_to(self, method: str) -> list[dict[str, Any]]:
+        return [args for name, args in self.calls if name == method]
+
+    def channel_messages(self, channel_id: str) -> list[dict[str, Any]]:
+        return [m for m in self.messages.get(channel_id, []) if "thread_ts" not in m]
+
+    def thread(self, channel_id: str, ts: str) -> list[dict[str, Any]]:
+        return [m for m in self.messages.get(channel_id, []) if m.get("thread_ts") == ts]
+
+    def message(self, channel_id: str, ts: str) -> dict[str, Any]:
+        return next(m for m in self.messages.get(channel_id, []) if m["ts"] == ts)
+
+    def open_views(self, user_id: str | None = None) -> list[StoredView]:
+        return [v for v in self.views.values() if user_id in (None, v.user_id)]
+
+    # ---- serving ---------------------------------------------------------------------
+    async def start(self) -> SlackStandIn:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/response/{id}", self._response_url)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _arguments(self, request: web.Request) -> dict[str, Any]:
+        args: dict[str, Any] = dict(request.query)
+        if request.method == "POST":
+            raw = await request.text()
+            if request.content_type == "application/json":
+                args.update(json.loads(raw or "{}"))
+            else:
+                args.update(dict(parse_qsl(raw)))
+        for key in ("blocks", "view", "attachments"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        return args
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._arguments(request)
+        self.calls.append((method, args))
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        failure = self._failures.get(method)
+        if failure is not None and failure.remaining > 0:
+            failure.remaining -= 1
+            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            return web.json_response({"ok": False, "error": failure.error}, status=failure.status, headers=headers)
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        return web.json_response(handler(args))
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        self.responses.append(json.loads(await request.text()))
+        return web.Response(text="ok")
+
+    # ---- helpers of the methods ---------------------------------------------------------
+    def _ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ids):06d}"
+
+    def _where_bot_can_post(self, channel_id: str) -> tuple[Channel | None, str | None]:
+        if channel_id in self.users:  # a user id: the app's DM with that person
+            return Channel(id=channel_id), None
+        channel = self.channels.get(channel_id)
+        if channel is None or (channel.is_private and not channel.bot_is_member):
+            return None, "channel_not_found"
+        if not channel.bot_is_member:
+            return None, "not_in_channel"
+        if channel.is_archived:
+            return None, "is_archived"
+        return channel, None
+
+    def _message_problems(self, args: dict[str, Any]) -> dict[str, Any] | None:
+        blocks = args.get("blocks")
+        if blocks is not None:
+            problems = check_blocks(blocks, surface="message")
+            if problems:
+                return {"ok": False, "error": "invalid_blocks", "errors": problems}
+        if not args.get("text"):
+            if not blocks:
+                return {"ok": False, "error": "no_text"}
+            self.warnings.append("missing_text_in_message")
+        elif len(args["text"]) > 40000:
+            return {"ok": False, "error": "msg_too_long"}
+        return None
+
+    def _use_trigger(self, trigger_id: str | None) -> tuple[str | None, str]:
+        """(error, user_id): a trigger works once, within 3 seconds of the interaction."""
+        issued = self._triggers.pop(trigger_id or "", None)
+        if issued is None:
+            return "invalid_trigger_id", ""
+        if self.clock() - issued[0] > TRIGGER_LIFETIME_SECONDS:
+            return "expired_trigger_id", ""
+        return None, issued[1]
+
+    def _store_view(self, view_id: str, user_id: str, view: dict[str, Any]) -> dict[str, Any]:
+        stored = StoredView(id=view_id, hash=f"{int(time.time())}.{next(self._ids)}", user_id=user_id, view=view)
+        self.views[view_id] = stored
+        return {
+            "ok": True,
+            "view": {**view, "id": view_id, "hash": stored.hash, "team_id": self.team_id, "state": {"values": {}}},
+        }
+
+    # ---- the Web API methods ------------------------------------------------------------
+    def _auth_test(self, _args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True, "url": "https://stand-in.slack.com/", "team": "Stand-in", "user": "decisionbot",
+            "team_id": self.team_id, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "is_enterprise_install": False,
+        }
+
+    def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, error = self._where_bot_can_post(args.get("channel", ""))
+        if channel is None:
+            return {"ok": False, "error": error}
+        problem = self._message_problems(args)
+        if problem:
+            return problem
+        thread_ts = args.get("thread_ts")
+        if thread_ts and not any(m["ts"] == thread_ts for m in self.messages.get(channel.id, [])):
+            return {"ok": False, "error": "thread_not_found"}
+        message = {"ts": self._ts(), "user": BOT_USER_ID, "bot_id": BOT_ID, "type": "message",
+                   "text": args.get("text", ""), "blocks": args.get("blocks") or []}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        self.messages.setdefault(channel.id, []).append(message)
+        return {"ok": True, "channel": channel.id, "ts": message["ts"], "message": message}
+
+    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, error = self._where_bot_can_post(args.get("channel", ""))
+        if channel is None:
+            return {"ok": False, "error": error}
+        existing = next((m for m in self.messages.get(channel.id, []) if m["ts"] == args.get("ts")), None)
+        if existing is None:
+            return {"ok": False, "error": "message_not_found"}
+        problem = self._message_problems(args)
+        if problem:
+            return problem
+        existing.update(text=args.get("text", ""), blocks=args.get("blocks") or [], edited=True)
+        return {"ok": True, "channel": channel.id, "ts": existing["ts"], "text": existing["text"]}
+
+    def _chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, error = self._where_bot_can_post(args.get("channel", ""))
+        if channel is None:
+            return {"ok": False, "error": error}
+        user = args.get("user", "")
+        if channel.members is not None and user not in channel.members:
+            return {"ok": False, "error": "user_not_in_channel"}
+        problem = self._message_problems(args)
+        if problem:
+            return problem
+        self.ephemerals.append({"channel": channel.id, "user": user, "text": args.get("text", ""),
+                                "blocks": args.get("blocks") or []})
+        return {"ok": True, "message_ts": self._ts()}
+
+    def _conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(args.get("channel", ""))
+        if channel is None or (channel.is_private and not channel.bot_is_member):
+            return {"ok": False, "error": "channel_not_found"}
+        if channel.is_private:
+            return {"ok": False, "error": "method_not_supported_for_channel_type"}
+        if channel.is_archived:
+            return {"ok": False, "error": "is_archived"}
+        channel.bot_is_member = True
+        return {"ok": True, "channel": {"id": channel.id, "is_member": True}}
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(args.get("user", ""))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": {
+            "id": user.id, "team_id": self.team_id, "name": user.id.lower(), "tz": user.tz,
+            "tz_offset": user.tz_offset, "is_admin": user.is_admin, "is_owner": False,
+            "is_primary_owner": False, "is_bot": False, "deleted": False,
+        }}
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        problem, user_id = self._use_trigger(args.get("trigger_id"))
+        if problem:
+            return {"ok": False, "error": problem}
+        view = args.get("view")
+        problems = check_view(view)
+        if problems:
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+        return self._store_view(f"V{next(self._ids):08d}", user_id, view)
+
+    def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        stored = self.views.get(args.get("view_id", ""))
+        if stored is None:
+            return {"ok": False, "error": "not_found"}
+        if args.get("hash") and args["hash"] != stored.hash:
+            return {"ok": False, "error": "hash_conflict"}
+        problems = check_view(args.get("view"))
+        if problems:
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+        return self._store_view(stored.id, stored.user_id, args["view"])
+
+    def _views_push(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._views_open(args)
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        problems = check_view(args.get("view"))
+        if problems:
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+        return self._store_view(f"VHOME{args.get('user_id', '')}", args.get("user_id", ""), args["view"])
+
+    def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = args.get("channel", ""), args.get("message_ts", "")
+        return {"ok": True, "channel": channel,
+                "permalink": f"https://stand-in.slack.com/archives/{channel}/p{ts.replace('.', '')}"}
