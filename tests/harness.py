@@ -6,6 +6,7 @@ option in a modal, submits it) and reads what Slack would then show.
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -170,9 +171,10 @@ class BotUnderTest:
         return views[-1]
 
     def card(self, channel: str) -> dict[str, Any]:
+        """The newest message in the channel, as a person saw it just now (a snapshot)."""
         messages = self.stand_in.channel_messages(channel)
         assert messages, f"no message in {channel}"
-        return messages[-1]
+        return copy.deepcopy(messages[-1])
 
     def card_text(self, channel: str) -> str:
         return blocks_text(self.card(channel)["blocks"])

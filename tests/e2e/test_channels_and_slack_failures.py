@@ -1,0 +1,82 @@
+"""Channels the bot isn't in, and Slack saying no: nothing is lost, the person is told."""
+
+from __future__ import annotations
+
+from bot.ids import Action
+from storage import repository
+from tests.conftest import ALICE, BOB, CHANNEL, PRIVATE_CHANNEL, TEAM
+from tests.e2e.flows import record_decision
+from tests.harness import BotUnderTest
+
+
+async def stored_decision_count(bot: BotUnderTest) -> int:
+    async with bot.deps.db.transaction() as session:
+        return len(await repository.list_all_decision_ids(session))
+
+
+async def test_a_public_channel_without_the_bot_is_joined_and_gets_the_card(bot: BotUnderTest) -> None:
+    bot.stand_in.add_channel("C0000NOTJOINED", bot_is_member=False)
+    await record_decision(bot, stakeholders=[BOB], channel="C0000NOTJOINED")
+    assert [c["channel"] for c in bot.stand_in.calls_to("conversations.join")] == ["C0000NOTJOINED"]
+    assert "Adopt trunk-based development" in bot.card_text("C0000NOTJOINED")
+
+
+async def test_a_private_channel_without_the_bot_keeps_the_decision_and_says_how_to_invite(
+    bot: BotUnderTest,
+) -> None:
+    bot.stand_in.channels[PRIVATE_CHANNEL].bot_is_member = False
+    await record_decision(bot, stakeholders=[BOB], channel=PRIVATE_CHANNEL)
+    assert await stored_decision_count(bot) == 1
+    note = bot.stand_in.responses[-1]
+    assert note["response_type"] == "ephemeral"
+    assert "is saved, but I couldn't post its card here" in note["text"]
+    assert "/invite @decisionbot" in note["text"]
+
+    # After the invite, the button in the private note posts the card.
+    bot.stand_in.channels[PRIVATE_CHANNEL].bot_is_member = True
+    await bot.click(note, Action.POST_CARD, user=ALICE, channel=PRIVATE_CHANNEL, ephemeral=True)
+    assert "Adopt trunk-based development" in bot.card_text(PRIVATE_CHANNEL)
+    assert bot.stand_in.responses[-1] == {"text": "Posted the card.", "replace_original": True}
+
+    card = bot.card(PRIVATE_CHANNEL)
+    await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=PRIVATE_CHANNEL)
+    assert f"<@{BOB}> agreed and committed" in bot.card_text(PRIVATE_CHANNEL)
+
+    await bot.click(note, Action.POST_CARD, user=ALICE, channel=PRIVATE_CHANNEL, ephemeral=True)
+    assert len(bot.stand_in.channel_messages(PRIVATE_CHANNEL)) == 1
+
+
+async def test_an_expired_trigger_gets_a_private_message_instead_of_silence(bot: BotUnderTest) -> None:
+    moments = iter([0.0, 3.5])  # the trigger is issued, then used 3.5 s later
+    bot.stand_in.clock = lambda: next(moments)
+    await bot.command("", user=ALICE, channel=CHANNEL)
+    assert bot.stand_in.open_views(ALICE) == []
+    assert "the form took too long to open" in bot.stand_in.responses[-1]["text"]
+
+
+async def test_a_rate_limited_card_post_waits_and_posts_once(bot: BotUnderTest) -> None:
+    bot.stand_in.fail_next("chat.postMessage", status=429, error="ratelimited", retry_after=1)
+    await record_decision(bot, stakeholders=[BOB])
+    assert len(bot.stand_in.channel_messages(CHANNEL)) == 1
+    async with bot.deps.db.transaction() as session:
+        decision = await repository.get_decision(session, team_id=TEAM, decision_id=1)
+    assert decision is not None and decision.message_ts == bot.card(CHANNEL)["ts"]
+
+
+async def test_slack_down_when_posting_the_card_keeps_the_decision_and_tells_the_person(
+    bot: BotUnderTest,
+) -> None:
+    bot.stand_in.fail_next("chat.postMessage", status=503, error="service_unavailable", retry_after=None, times=5)
+    await record_decision(bot, stakeholders=[BOB])
+    assert await stored_decision_count(bot) == 1
+    told = bot.stand_in.responses[-1]
+    assert told["response_type"] == "ephemeral" and "Slack didn't accept that" in told["text"]
+
+
+async def test_a_click_from_another_workspace_cannot_touch_this_teams_decision(bot: BotUnderTest) -> None:
+    card = await record_decision(bot, stakeholders=[BOB])
+    bot.team_id = "T0OTHER"
+    await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL)
+    assert bot.stand_in.responses[-1]["text"] == "That decision no longer exists."
+    bot.team_id = TEAM
+    assert f"<@{BOB}> waiting" in bot.card_text(CHANNEL)

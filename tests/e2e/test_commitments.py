@@ -1,0 +1,99 @@
+"""Commit clicks: stored before the ack, once per person, changes kept in the history."""
+
+from __future__ import annotations
+
+import json
+
+from bot.ids import Action
+from storage import repository
+from tests.conftest import ALICE, BOB, CAROL, CHANNEL, TEAM
+from tests.e2e.flows import record_decision
+from tests.harness import BotUnderTest, blocks_text
+
+
+async def history(bot: BotUnderTest, kind: str) -> list[dict[str, object]]:
+    async with bot.deps.db.transaction() as session:
+        events = await repository.list_events(session, team_id=TEAM, decision_id=1)
+    return [json.loads(e.detail) | {"actor": e.actor_id} for e in events if e.kind == kind]
+
+
+async def test_agree_and_commit_updates_the_card_and_notes_it_in_the_thread(bot: BotUnderTest) -> None:
+    card = await record_decision(bot, stakeholders=[BOB, CAROL])
+    response = await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL)
+    assert response.status == 200
+
+    text = bot.card_text(CHANNEL)
+    assert f"<@{BOB}> agreed and committed" in text
+    assert f"<@{CAROL}> waiting" in text
+    assert "1 of 2 asked have committed" in text
+    thread = bot.stand_in.thread(CHANNEL, card["ts"])
+    assert [m["text"] for m in thread] == [f"<@{BOB}> agreed and committed."]
+
+
+async def test_a_second_click_changes_nothing_twice(bot: BotUnderTest) -> None:
+    card = await record_decision(bot, stakeholders=[BOB])
+    await bot.click(card, Action.COMMIT_DISAGREE, user=BOB, channel=CHANNEL)
+    updates_after_first = len(bot.stand_in.calls_to("chat.update"))
+    await bot.click(card, Action.COMMIT_DISAGREE, user=BOB, channel=CHANNEL)
+
+    assert len(bot.stand_in.thread(CHANNEL, card["ts"])) == 1
+    assert len(bot.stand_in.calls_to("chat.update")) == updates_after_first
+    assert len(await history(bot, "committed")) == 1
+    assert bot.stand_in.responses[-1]["text"] == "You've already disagreed and committed. Nothing changed."
+    assert bot.stand_in.responses[-1]["response_type"] == "ephemeral"
+
+
+async def test_a_change_of_stance_replaces_the_old_one_and_is_kept_in_the_history(bot: BotUnderTest) -> None:
+    card = await record_decision(bot, stakeholders=[BOB])
+    await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL)
+    await bot.click(card, Action.COMMIT_DISAGREE, user=BOB, channel=CHANNEL)
+
+    text = bot.card_text(CHANNEL)
+    assert f"<@{BOB}> disagreed and committed" in text and "agreed and committed" not in text.replace("disagreed", "")
+    assert bot.stand_in.thread(CHANNEL, card["ts"])[-1]["text"] == (
+        f"<@{BOB}> changed their commitment: now disagreed and committed (was agree)."
+    )
+    assert [(e["previous"], e["stance"]) for e in await history(bot, "committed")] == [
+        (None, "agree"), ("agree", "disagree"),
+    ]
+
+
+async def test_anyone_in_the_channel_can_commit_not_only_those_asked(bot: BotUnderTest) -> None:
+    card = await record_decision(bot, stakeholders=[BOB])
+    await bot.click(card, Action.COMMIT_AGREE, user=CAROL, channel=CHANNEL)
+    text = bot.card_text(CHANNEL)
+    assert f"<@{CAROL}> agreed and committed" in text
+    assert "0 of 1 asked have committed · 1 more committed" in text
+
+
+async def test_the_commitment_is_stored_even_when_slack_fails_to_update_the_card(bot: BotUnderTest) -> None:
+    card = await record_decision(bot, stakeholders=[BOB])
+    bot.stand_in.fail_next("chat.update", status=500, error="internal_error", retry_after=None, times=3)
+    response = await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL)
+    assert response.status == 200
+    assert (await history(bot, "committed"))[0]["stance"] == "agree"
+    told = bot.stand_in.responses[-1]
+    assert told["response_type"] == "ephemeral"
+    assert "Slack didn't accept that" in told["text"]
+
+
+async def test_a_rate_limited_card_update_is_retried_after_retry_after(bot: BotUnderTest) -> None:
+    card = await record_decision(bot, stakeholders=[BOB])
+    bot.stand_in.fail_next("chat.update", status=429, error="ratelimited", retry_after=1)
+    await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL)
+    assert f"<@{BOB}> agreed and committed" in bot.card_text(CHANNEL)
+    assert len(bot.stand_in.thread(CHANNEL, card["ts"])) == 1  # nothing doubled
+
+
+async def test_a_closed_decision_refuses_commitments_privately(bot: BotUnderTest) -> None:
+    card = await record_decision(bot, stakeholders=[BOB])
+    await bot.click(card, Action.CLOSE_DECISION, user=ALICE, channel=CHANNEL)
+    closed_card = bot.card(CHANNEL)
+    assert "Closed on Mon 23 Nov 2026" in blocks_text(closed_card["blocks"])
+    assert Action.COMMIT_AGREE not in str(closed_card["blocks"])
+
+    # A stale copy of the card still has buttons; clicking one is refused, privately.
+    response = await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL)
+    assert response.status == 200
+    assert "is closed, so it can't change any more" in bot.stand_in.responses[-1]["text"]
+    assert await history(bot, "committed") == []
