@@ -49,5 +49,7 @@ async def bot(stand_in: SlackStandIn, db: Database) -> AsyncIterator[BotUnderTes
     deps = Deps(db=db, clock=lambda: NOW)
     client = build_web_client(stand_in.token, stand_in.api_url)
     app = build_app(client=client, deps=deps, signing_secret=SIGNING_SECRET)
-    yield BotUnderTest(stand_in=stand_in, app=app, deps=deps, signing_secret=SIGNING_SECRET, team_id=TEAM)
+    yield BotUnderTest(
+        stand_in=stand_in, app=app, deps=deps, signing_secret=SIGNING_SECRET, team_id=TEAM
+    )
     await deps.followups.drain(within_seconds=15)

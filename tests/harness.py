@@ -27,7 +27,9 @@ from tests.slack_stand_in.requests import (
 from tests.slack_stand_in.server import SlackStandIn, StoredView
 
 
-def find_element(blocks: list[dict[str, Any]], action_id: str, value: str | None = None) -> tuple[str, dict[str, Any]]:
+def find_element(
+    blocks: list[dict[str, Any]], action_id: str, value: str | None = None
+) -> tuple[str, dict[str, Any]]:
     """(block_id, element) of the first interactive element with this action_id (and value)."""
     for block in blocks:
         candidates = list(block.get("elements") or [])
@@ -73,7 +75,11 @@ class BotUnderTest:
     typed: dict[str, dict[str, Any]] = field(default_factory=dict)  # view id -> block id -> value
 
     async def send(
-        self, body: str, *, content_type: str = FORM, timestamp: int | None = None,
+        self,
+        body: str,
+        *,
+        content_type: str = FORM,
+        timestamp: int | None = None,
         secret: str | None = None,
     ) -> BoltResponse:
         headers = signed_headers(
@@ -88,29 +94,50 @@ class BotUnderTest:
     # ---- what a person does --------------------------------------------------------------
     async def command(self, text: str, *, user: str, channel: str) -> BoltResponse:
         body = slash_command_body(
-            text=text, team_id=self.team_id, user_id=user, channel_id=channel,
-            trigger_id=self.stand_in.issue_trigger_id(user), response_url=self.stand_in.response_url(),
+            text=text,
+            team_id=self.team_id,
+            user_id=user,
+            channel_id=channel,
+            trigger_id=self.stand_in.issue_trigger_id(user),
+            response_url=self.stand_in.response_url(),
         )
         response = await self.send(body)
         await self.settle()
         return response
 
     async def click(
-        self, message: dict[str, Any], action_id: str, *, user: str, channel: str,
-        value: str | None = None, ephemeral: bool = False,
+        self,
+        message: dict[str, Any],
+        action_id: str,
+        *,
+        user: str,
+        channel: str,
+        value: str | None = None,
+        ephemeral: bool = False,
     ) -> BoltResponse:
         """Clicks a button on a message (a card, a thread reply, or a private note)."""
         block_id, element = find_element(message["blocks"], action_id, value)
         action = {
-            "action_id": action_id, "block_id": block_id, "type": element["type"],
-            "text": element.get("text"), "value": element.get("value"),
+            "action_id": action_id,
+            "block_id": block_id,
+            "type": element["type"],
+            "text": element.get("text"),
+            "value": element.get("value"),
         }
-        container = {"type": "message", "message_ts": message.get("ts", "0.0"), "channel_id": channel,
-                     "is_ephemeral": ephemeral}
+        container = {
+            "type": "message",
+            "message_ts": message.get("ts", "0.0"),
+            "channel_id": channel,
+            "is_ephemeral": ephemeral,
+        }
         payload = block_actions_payload(
-            action=action, team_id=self.team_id, user_id=user,
-            trigger_id=self.stand_in.issue_trigger_id(user), container=container,
-            channel_id=channel, response_url=self.stand_in.response_url(),
+            action=action,
+            team_id=self.team_id,
+            user_id=user,
+            trigger_id=self.stand_in.issue_trigger_id(user),
+            container=container,
+            channel_id=channel,
+            response_url=self.stand_in.response_url(),
         )
         if not ephemeral:
             payload["message"] = message
@@ -127,18 +154,33 @@ class BotUnderTest:
                 values[block["block_id"]] = {
                     element["action_id"]: element_state(element, typed.get(block["block_id"]))
                 }
-        return {**stored.view, "id": stored.id, "hash": stored.hash, "team_id": self.team_id,
-                "state": {"values": values}}
+        return {
+            **stored.view,
+            "id": stored.id,
+            "hash": stored.hash,
+            "team_id": self.team_id,
+            "state": {"values": values},
+        }
 
-    async def choose(self, view: StoredView, block_id: str, value: Any, *, user: str) -> BoltResponse:
+    async def choose(
+        self, view: StoredView, block_id: str, value: Any, *, user: str
+    ) -> BoltResponse:
         """Picks an option in a modal input that redraws the modal (dispatch_action)."""
         self.typed.setdefault(view.id, {})[block_id] = value
         _, element = find_element(view.view["blocks"], self._action_id(view, block_id))
         payload = block_actions_payload(
-            action={"action_id": element["action_id"], "block_id": block_id, "type": element["type"],
-                    **{k: v for k, v in element_state(element, value).items() if k != "type"}},
-            team_id=self.team_id, user_id=user, trigger_id=self.stand_in.issue_trigger_id(user),
-            container={"type": "view", "view_id": view.id}, channel_id=None, response_url=None,
+            action={
+                "action_id": element["action_id"],
+                "block_id": block_id,
+                "type": element["type"],
+                **{k: v for k, v in element_state(element, value).items() if k != "type"},
+            },
+            team_id=self.team_id,
+            user_id=user,
+            trigger_id=self.stand_in.issue_trigger_id(user),
+            container={"type": "view", "view_id": view.id},
+            channel_id=None,
+            response_url=None,
             view=self._view_payload(view),
         )
         response = await self.send(interactive_body(payload))
@@ -155,7 +197,9 @@ class BotUnderTest:
         self.typed.setdefault(view.id, {}).update(entries)
         current = self.stand_in.views[view.id]
         payload = view_submission_payload(
-            view=self._view_payload(current), team_id=self.team_id, user_id=user,
+            view=self._view_payload(current),
+            team_id=self.team_id,
+            user_id=user,
             trigger_id=self.stand_in.issue_trigger_id(user),
         )
         response = await self.send(interactive_body(payload))

@@ -8,8 +8,14 @@ from tests.harness import BotUnderTest, response_json
 
 
 async def record_decision(
-    bot: BotUnderTest, *, stakeholders: list[str], kind: str = "type1", decider: str = ALICE,
-    recorder: str = ALICE, channel: str = CHANNEL, title: str = "Adopt trunk-based development",
+    bot: BotUnderTest,
+    *,
+    stakeholders: list[str],
+    kind: str = "type1",
+    decider: str = ALICE,
+    recorder: str = ALICE,
+    channel: str = CHANNEL,
+    title: str = "Adopt trunk-based development",
 ) -> dict[str, object]:
     """Records a decision through /decide and returns its card ({} if none could be posted)."""
     await bot.command("", user=recorder, channel=channel)

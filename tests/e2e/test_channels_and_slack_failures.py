@@ -14,7 +14,9 @@ async def stored_decision_count(bot: BotUnderTest) -> int:
         return len(await repository.list_all_decision_ids(session))
 
 
-async def test_a_public_channel_without_the_bot_is_joined_and_gets_the_card(bot: BotUnderTest) -> None:
+async def test_a_public_channel_without_the_bot_is_joined_and_gets_the_card(
+    bot: BotUnderTest,
+) -> None:
     bot.stand_in.add_channel("C0000NOTJOINED", bot_is_member=False)
     await record_decision(bot, stakeholders=[BOB], channel="C0000NOTJOINED")
     assert [c["channel"] for c in bot.stand_in.calls_to("conversations.join")] == ["C0000NOTJOINED"]
@@ -46,7 +48,9 @@ async def test_a_private_channel_without_the_bot_keeps_the_decision_and_says_how
     assert len(bot.stand_in.channel_messages(PRIVATE_CHANNEL)) == 1
 
 
-async def test_an_expired_trigger_gets_a_private_message_instead_of_silence(bot: BotUnderTest) -> None:
+async def test_an_expired_trigger_gets_a_private_message_instead_of_silence(
+    bot: BotUnderTest,
+) -> None:
     moments = iter([0.0, 3.5])  # the trigger is issued, then used 3.5 s later
     bot.stand_in.clock = lambda: next(moments)
     await bot.command("", user=ALICE, channel=CHANNEL)
@@ -66,14 +70,18 @@ async def test_a_rate_limited_card_post_waits_and_posts_once(bot: BotUnderTest) 
 async def test_slack_down_when_posting_the_card_keeps_the_decision_and_tells_the_person(
     bot: BotUnderTest,
 ) -> None:
-    bot.stand_in.fail_next("chat.postMessage", status=503, error="service_unavailable", retry_after=None, times=5)
+    bot.stand_in.fail_next(
+        "chat.postMessage", status=503, error="service_unavailable", retry_after=None, times=5
+    )
     await record_decision(bot, stakeholders=[BOB])
     assert await stored_decision_count(bot) == 1
     told = bot.stand_in.responses[-1]
     assert told["response_type"] == "ephemeral" and "Slack didn't accept that" in told["text"]
 
 
-async def test_a_click_from_another_workspace_cannot_touch_this_teams_decision(bot: BotUnderTest) -> None:
+async def test_a_click_from_another_workspace_cannot_touch_this_teams_decision(
+    bot: BotUnderTest,
+) -> None:
     card = await record_decision(bot, stakeholders=[BOB])
     bot.team_id = "T0OTHER"
     await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL)

@@ -17,7 +17,9 @@ async def history(bot: BotUnderTest, kind: str) -> list[dict[str, object]]:
     return [json.loads(e.detail) | {"actor": e.actor_id} for e in events if e.kind == kind]
 
 
-async def test_agree_and_commit_updates_the_card_and_notes_it_in_the_thread(bot: BotUnderTest) -> None:
+async def test_agree_and_commit_updates_the_card_and_notes_it_in_the_thread(
+    bot: BotUnderTest,
+) -> None:
     card = await record_decision(bot, stakeholders=[BOB, CAROL])
     response = await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL)
     assert response.status == 200
@@ -39,22 +41,31 @@ async def test_a_second_click_changes_nothing_twice(bot: BotUnderTest) -> None:
     assert len(bot.stand_in.thread(CHANNEL, card["ts"])) == 1
     assert len(bot.stand_in.calls_to("chat.update")) == updates_after_first
     assert len(await history(bot, "committed")) == 1
-    assert bot.stand_in.responses[-1]["text"] == "You've already disagreed and committed. Nothing changed."
+    assert (
+        bot.stand_in.responses[-1]["text"]
+        == "You've already disagreed and committed. Nothing changed."
+    )
     assert bot.stand_in.responses[-1]["response_type"] == "ephemeral"
 
 
-async def test_a_change_of_stance_replaces_the_old_one_and_is_kept_in_the_history(bot: BotUnderTest) -> None:
+async def test_a_change_of_stance_replaces_the_old_one_and_is_kept_in_the_history(
+    bot: BotUnderTest,
+) -> None:
     card = await record_decision(bot, stakeholders=[BOB])
     await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL)
     await bot.click(card, Action.COMMIT_DISAGREE, user=BOB, channel=CHANNEL)
 
     text = bot.card_text(CHANNEL)
-    assert f"<@{BOB}> disagreed and committed" in text and "agreed and committed" not in text.replace("disagreed", "")
+    assert (
+        f"<@{BOB}> disagreed and committed" in text
+        and "agreed and committed" not in text.replace("disagreed", "")
+    )
     assert bot.stand_in.thread(CHANNEL, card["ts"])[-1]["text"] == (
         f"<@{BOB}> changed their commitment: now disagreed and committed (was agree)."
     )
     assert [(e["previous"], e["stance"]) for e in await history(bot, "committed")] == [
-        (None, "agree"), ("agree", "disagree"),
+        (None, "agree"),
+        ("agree", "disagree"),
     ]
 
 
@@ -66,9 +77,13 @@ async def test_anyone_in_the_channel_can_commit_not_only_those_asked(bot: BotUnd
     assert "0 of 1 asked have committed · 1 more committed" in text
 
 
-async def test_the_commitment_is_stored_even_when_slack_fails_to_update_the_card(bot: BotUnderTest) -> None:
+async def test_the_commitment_is_stored_even_when_slack_fails_to_update_the_card(
+    bot: BotUnderTest,
+) -> None:
     card = await record_decision(bot, stakeholders=[BOB])
-    bot.stand_in.fail_next("chat.update", status=500, error="internal_error", retry_after=None, times=3)
+    bot.stand_in.fail_next(
+        "chat.update", status=500, error="internal_error", retry_after=None, times=3
+    )
     response = await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL)
     assert response.status == 200
     assert (await history(bot, "committed"))[0]["stance"] == "agree"

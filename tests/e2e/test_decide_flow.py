@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-
 from bot.ids import Action, Block
 from tests.conftest import ALICE, BOB, CAROL, CHANNEL
 from tests.harness import BotUnderTest, blocks_text, mrkdwn_texts, response_json
 
 
-async def test_decide_opens_the_form_with_the_title_and_records_a_type_2_decision(bot: BotUnderTest) -> None:
+async def test_decide_opens_the_form_with_the_title_and_records_a_type_2_decision(
+    bot: BotUnderTest,
+) -> None:
     response = await bot.command("Move billing to Postgres", user=ALICE, channel=CHANNEL)
     assert response.status == 200
 
@@ -43,7 +44,9 @@ async def test_decide_opens_the_form_with_the_title_and_records_a_type_2_decisio
     assert card["text"].startswith("Decision: Move billing to Postgres")
 
 
-async def record(bot: BotUnderTest, entries: dict[str, object], *, user: str = ALICE, channel: str = CHANNEL) -> None:
+async def record(
+    bot: BotUnderTest, entries: dict[str, object], *, user: str = ALICE, channel: str = CHANNEL
+) -> None:
     """Types /decide, fills in the form and submits it; asserts the form closed."""
     await bot.command("", user=user, channel=channel)
     response = await bot.submit(bot.latest_view(user), entries, user=user)
@@ -65,7 +68,9 @@ async def test_help_answers_privately_without_opening_a_form(bot: BotUnderTest) 
     assert bot.stand_in.open_views(ALICE) == []
 
 
-async def test_a_title_too_long_for_the_title_field_goes_into_what_and_why(bot: BotUnderTest) -> None:
+async def test_a_title_too_long_for_the_title_field_goes_into_what_and_why(
+    bot: BotUnderTest,
+) -> None:
     long_text = "We will " + "really " * 30 + "ship it."
     await bot.command(long_text, user=ALICE, channel=CHANNEL)
     blocks = {b["block_id"]: b for b in bot.latest_view(ALICE).view["blocks"]}
@@ -80,7 +85,9 @@ async def test_type_1_stays_open_for_input_until_its_commit_by_date(bot: BotUnde
     assert "Open for input until Thu 26 Nov 2026" in text  # default: 3 days after NOW
 
 
-async def test_wrong_input_comes_back_under_each_field_and_nothing_is_stored(bot: BotUnderTest) -> None:
+async def test_wrong_input_comes_back_under_each_field_and_nothing_is_stored(
+    bot: BotUnderTest,
+) -> None:
     await bot.command("", user=ALICE, channel=CHANNEL)
     form = bot.latest_view(ALICE)
     response = await bot.submit(
@@ -94,7 +101,9 @@ async def test_wrong_input_comes_back_under_each_field_and_nothing_is_stored(bot
     assert bot.stand_in.channel_messages(CHANNEL) == []
 
 
-async def test_a_past_date_and_a_revisit_date_on_type_1_are_refused_where_typed(bot: BotUnderTest) -> None:
+async def test_a_past_date_and_a_revisit_date_on_type_1_are_refused_where_typed(
+    bot: BotUnderTest,
+) -> None:
     from tests.conftest import NOW
 
     await bot.command("", user=ALICE, channel=CHANNEL)
@@ -102,19 +111,29 @@ async def test_a_past_date_and_a_revisit_date_on_type_1_are_refused_where_typed(
     past = NOW.date().replace(day=NOW.day - 2)
     response = await bot.submit(form, {**BASIC, Block.COMMIT_BY: past}, user=ALICE)
     errors = response_json(response)["errors"]
-    assert errors[Block.COMMIT_BY] == "The commit-by date is in the past. Pick today or a later date."
+    assert (
+        errors[Block.COMMIT_BY] == "The commit-by date is in the past. Pick today or a later date."
+    )
 
     await bot.choose(form, Block.TYPE, "type1", user=ALICE)
     form = bot.latest_view(ALICE)
     # Choosing Type 1 hides the revisit date; a stale one submitted anyway is still refused.
     assert Block.REVISIT_ON not in [b.get("block_id") for b in form.view["blocks"]]
     form.view["blocks"].append(
-        {"type": "input", "block_id": Block.REVISIT_ON, "optional": True,
-         "label": {"type": "plain_text", "text": "Revisit on"},
-         "element": {"type": "datepicker", "action_id": "value"}}
+        {
+            "type": "input",
+            "block_id": Block.REVISIT_ON,
+            "optional": True,
+            "label": {"type": "plain_text", "text": "Revisit on"},
+            "element": {"type": "datepicker", "action_id": "value"},
+        }
     )
-    response = await bot.submit(form, {Block.COMMIT_BY: None, Block.REVISIT_ON: NOW.date()}, user=ALICE)
-    assert "Type 1 decisions are one-way doors" in response_json(response)["errors"][Block.REVISIT_ON]
+    response = await bot.submit(
+        form, {Block.COMMIT_BY: None, Block.REVISIT_ON: NOW.date()}, user=ALICE
+    )
+    assert (
+        "Type 1 decisions are one-way doors" in response_json(response)["errors"][Block.REVISIT_ON]
+    )
     assert bot.stand_in.channel_messages(CHANNEL) == []
 
 
@@ -131,14 +150,21 @@ async def test_not_sure_asks_three_questions_and_records_the_suggested_type_with
 
     # Submitting before answering asks for the missing answers, under each question.
     response = await bot.submit(form, {**BASIC, Block.TITLE: "Switch CI provider"}, user=ALICE)
-    assert set(response_json(response)["errors"]) == {Block.UNDO_CHEAPLY, Block.LOCKS_IN, Block.WHO_IS_AFFECTED}
+    assert set(response_json(response)["errors"]) == {
+        Block.UNDO_CHEAPLY,
+        Block.LOCKS_IN,
+        Block.WHO_IS_AFFECTED,
+    }
 
     await bot.choose(form, Block.UNDO_CHEAPLY, "yes", user=ALICE)
     await bot.choose(bot.latest_view(ALICE), Block.LOCKS_IN, "yes", user=ALICE)
     await bot.choose(bot.latest_view(ALICE), Block.WHO_IS_AFFECTED, "team", user=ALICE)
     form = bot.latest_view(ALICE)
     shown = blocks_text(form.view["blocks"])
-    assert "Suggested:* Type 1 (one-way door), because it locks in customers, money, contracts or data." in shown
+    assert (
+        "Suggested:* Type 1 (one-way door), because it locks in customers, money, contracts or data."
+        in shown
+    )
     # The date shown is the one that goes with the suggested type.
     assert Block.COMMIT_BY in [b.get("block_id") for b in form.view["blocks"]]
     assert Block.REVISIT_ON not in [b.get("block_id") for b in form.view["blocks"]]
@@ -163,8 +189,12 @@ async def test_a_resent_submission_records_the_decision_once(bot: BotUnderTest) 
 async def test_mentions_in_user_text_ping_nobody(bot: BotUnderTest) -> None:
     await record(
         bot,
-        {Block.TITLE: "Ship it <!channel> <@U0BOB>", Block.WHAT_AND_WHY: "Because <!here> & <https://evil|click>",
-         Block.DECIDER: ALICE, Block.TYPE: "type2"},
+        {
+            Block.TITLE: "Ship it <!channel> <@U0BOB>",
+            Block.WHAT_AND_WHY: "Because <!here> & <https://evil|click>",
+            Block.DECIDER: ALICE,
+            Block.TYPE: "type2",
+        },
     )
     card = bot.card(CHANNEL)
     # Slack parses mentions in mrkdwn (and in the fallback text), never in plain_text.

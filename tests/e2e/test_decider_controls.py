@@ -13,7 +13,8 @@ async def test_the_decider_changes_type_2_to_type_1_with_a_reason(bot: BotUnderT
     await bot.click(card, Action.OPEN_CHANGE_TYPE, user=ALICE, channel=CHANNEL)
     form = bot.latest_view(ALICE)
     response = await bot.submit(
-        form, {Block.NEW_TYPE: "type1", Block.TYPE_CHANGE_REASON: "Legal says the contract locks us in."},
+        form,
+        {Block.NEW_TYPE: "type1", Block.TYPE_CHANGE_REASON: "Legal says the contract locks us in."},
         user=ALICE,
     )
     assert not response.body

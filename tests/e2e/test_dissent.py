@@ -15,8 +15,10 @@ async def test_dissent_answer_and_commit(bot: BotUnderTest) -> None:
     form = bot.latest_view(BOB)
     response = await bot.submit(
         form,
-        {Block.DISSENT_REASON: "Our release tooling assumes long branches.",
-         Block.DISSENT_WOULD_CHANGE: "A plan for the tooling."},
+        {
+            Block.DISSENT_REASON: "Our release tooling assumes long branches.",
+            Block.DISSENT_WOULD_CHANGE: "A plan for the tooling.",
+        },
         user=BOB,
     )
     assert not response.body
@@ -33,7 +35,10 @@ async def test_dissent_answer_and_commit(bot: BotUnderTest) -> None:
 
     # Only the decider may answer.
     await bot.click(dissent_message, Action.OPEN_ANSWER, user=CAROL, channel=CHANNEL)
-    assert bot.stand_in.responses[-1]["text"] == f"Only the decider, <@{ALICE}>, can answer dissent on this decision."
+    assert (
+        bot.stand_in.responses[-1]["text"]
+        == f"Only the decider, <@{ALICE}>, can answer dissent on this decision."
+    )
     assert bot.stand_in.open_views(CAROL) == []
 
     await bot.click(dissent_message, Action.OPEN_ANSWER, user=ALICE, channel=CHANNEL)
@@ -41,8 +46,10 @@ async def test_dissent_answer_and_commit(bot: BotUnderTest) -> None:
     assert "Our release tooling assumes long branches." in blocks_text(answer_form.view["blocks"])
     response = await bot.submit(
         answer_form,
-        {Block.ANSWER_HEARD: "The tooling needs work first.",
-         Block.ANSWER_WEIGHED: "We fix the tooling in week one; the cost of waiting is higher."},
+        {
+            Block.ANSWER_HEARD: "The tooling needs work first.",
+            Block.ANSWER_WEIGHED: "We fix the tooling in week one; the cost of waiting is higher.",
+        },
         user=ALICE,
     )
     assert not response.body
@@ -64,7 +71,8 @@ async def test_an_empty_dissent_is_refused_under_the_field(bot: BotUnderTest) ->
     await bot.click(card, Action.OPEN_DISSENT, user=BOB, channel=CHANNEL)
     response = await bot.submit(bot.latest_view(BOB), {Block.DISSENT_REASON: "  "}, user=BOB)
     assert response_json(response) == {
-        "response_action": "errors", "errors": {Block.DISSENT_REASON: "Say why you disagree."}
+        "response_action": "errors",
+        "errors": {Block.DISSENT_REASON: "Say why you disagree."},
     }
     assert bot.stand_in.thread(CHANNEL, card["ts"]) == []
 
@@ -76,7 +84,9 @@ async def test_the_decider_cannot_dissent_from_their_own_decision(bot: BotUnderT
     assert bot.stand_in.open_views(ALICE) == []
 
 
-async def test_a_decision_closed_while_the_dissent_form_was_open_keeps_the_text(bot: BotUnderTest) -> None:
+async def test_a_decision_closed_while_the_dissent_form_was_open_keeps_the_text(
+    bot: BotUnderTest,
+) -> None:
     card = await record_decision(bot, stakeholders=[BOB])
     await bot.click(card, Action.OPEN_DISSENT, user=BOB, channel=CHANNEL)
     form = bot.latest_view(BOB)

@@ -25,14 +25,22 @@ async def http(bot: BotUnderTest) -> AsyncIterator[TestClient[object, object]]:
 
 def command_body(bot: BotUnderTest) -> str:
     return slash_command_body(
-        text="Move billing to Postgres", team_id=TEAM, user_id=ALICE, channel_id=CHANNEL,
-        trigger_id=bot.stand_in.issue_trigger_id(ALICE), response_url=bot.stand_in.response_url(),
+        text="Move billing to Postgres",
+        team_id=TEAM,
+        user_id=ALICE,
+        channel_id=CHANNEL,
+        trigger_id=bot.stand_in.issue_trigger_id(ALICE),
+        response_url=bot.stand_in.response_url(),
     )
 
 
-async def test_a_signed_command_over_http_opens_the_form(http: TestClient[object, object], bot: BotUnderTest) -> None:
+async def test_a_signed_command_over_http_opens_the_form(
+    http: TestClient[object, object], bot: BotUnderTest
+) -> None:
     body = command_body(bot)
-    response = await http.post("/slack/events", data=body, headers=signed_headers(SIGNING_SECRET, body, content_type=FORM))
+    response = await http.post(
+        "/slack/events", data=body, headers=signed_headers(SIGNING_SECRET, body, content_type=FORM)
+    )
     assert response.status == 200
     await bot.settle()
     assert bot.stand_in.open_views(ALICE)
@@ -47,7 +55,9 @@ async def test_forged_or_stale_requests_get_401_and_change_nothing(
     http: TestClient[object, object], bot: BotUnderTest, secret: str, age_seconds: int
 ) -> None:
     body = command_body(bot)
-    headers = signed_headers(secret, body, content_type=FORM, timestamp=int(time.time()) - age_seconds)
+    headers = signed_headers(
+        secret, body, content_type=FORM, timestamp=int(time.time()) - age_seconds
+    )
     response = await http.post("/slack/events", data=body, headers=headers)
     assert response.status == 401
     await bot.settle()
@@ -55,7 +65,9 @@ async def test_forged_or_stale_requests_get_401_and_change_nothing(
     assert bot.stand_in.calls_to("views.open") == []
 
 
-async def test_healthz_answers_when_the_database_is_reachable(http: TestClient[object, object]) -> None:
+async def test_healthz_answers_when_the_database_is_reachable(
+    http: TestClient[object, object],
+) -> None:
     response = await http.get("/healthz")
     assert response.status == 200
     assert await response.json() == {"ok": True}

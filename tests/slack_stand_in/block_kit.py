@@ -31,7 +31,9 @@ class BlockErrors:
             self.problems.append(problem)
 
 
-def _text(errors: BlockErrors, where: str, obj: Any, limit: int, *, plain_only: bool = False) -> None:
+def _text(
+    errors: BlockErrors, where: str, obj: Any, limit: int, *, plain_only: bool = False
+) -> None:
     if not isinstance(obj, dict) or obj.get("type") not in ("plain_text", "mrkdwn"):
         errors.check(False, f"{where}: must be a text object")
         return
@@ -43,10 +45,14 @@ def _text(errors: BlockErrors, where: str, obj: Any, limit: int, *, plain_only: 
 
 
 def _options(errors: BlockErrors, where: str, options: Any, limit: int) -> None:
-    errors.check(isinstance(options, list) and 1 <= len(options) <= limit, f"{where}: 1 to {limit} options")
+    errors.check(
+        isinstance(options, list) and 1 <= len(options) <= limit, f"{where}: 1 to {limit} options"
+    )
     for i, option in enumerate(options or []):
         _text(errors, f"{where}.options[{i}].text", option.get("text"), 75)
-        errors.check(len(str(option.get("value", ""))) <= 150, f"{where}.options[{i}]: value over 150")
+        errors.check(
+            len(str(option.get("value", ""))) <= 150, f"{where}.options[{i}]: value over 150"
+        )
 
 
 def _element(errors: BlockErrors, where: str, element: Any) -> None:
@@ -78,7 +84,9 @@ def _element(errors: BlockErrors, where: str, element: Any) -> None:
         _options(errors, where, element.get("options"), 100)
     elif kind == "datepicker":
         initial = element.get("initial_date")
-        errors.check(initial is None or len(initial) == 10, f"{where}: initial_date must be YYYY-MM-DD")
+        errors.check(
+            initial is None or len(initial) == 10, f"{where}: initial_date must be YYYY-MM-DD"
+        )
     elif kind in INPUT_ELEMENTS or kind in ("image", "overflow"):
         pass
     else:
@@ -90,7 +98,9 @@ def _block(errors: BlockErrors, where: str, block: Any, *, surface: str) -> None
     errors.check(kind in KNOWN_BLOCKS, f"{where}: unknown block type {kind!r}")
     block_id = block.get("block_id") if isinstance(block, dict) else None
     if block_id is not None:
-        errors.check(1 <= len(str(block_id)) <= 255, f"{where}: block_id must be 1 to 255 characters")
+        errors.check(
+            1 <= len(str(block_id)) <= 255, f"{where}: block_id must be 1 to 255 characters"
+        )
     if kind == "section":
         errors.check("text" in block or "fields" in block, f"{where}: section needs text or fields")
         if "text" in block:

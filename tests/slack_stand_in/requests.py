@@ -34,16 +34,32 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def slash_command_body(
-    *, text: str, team_id: str, user_id: str, channel_id: str, trigger_id: str, response_url: str,
+    *,
+    text: str,
+    team_id: str,
+    user_id: str,
+    channel_id: str,
+    trigger_id: str,
+    response_url: str,
     command: str = "/decide",
 ) -> str:
-    return urlencode({
-        "token": "legacy-verification-token", "team_id": team_id, "team_domain": "stand-in",
-        "channel_id": channel_id, "channel_name": "decisions", "user_id": user_id,
-        "user_name": user_id.lower(), "command": command, "text": text,
-        "api_app_id": "A0001", "is_enterprise_install": "false",
-        "response_url": response_url, "trigger_id": trigger_id,
-    })
+    return urlencode(
+        {
+            "token": "legacy-verification-token",
+            "team_id": team_id,
+            "team_domain": "stand-in",
+            "channel_id": channel_id,
+            "channel_name": "decisions",
+            "user_id": user_id,
+            "user_name": user_id.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": "A0001",
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": trigger_id,
+        }
+    )
 
 
 def interactive_body(payload: dict[str, Any]) -> str:
@@ -52,13 +68,24 @@ def interactive_body(payload: dict[str, Any]) -> str:
 
 
 def block_actions_payload(
-    *, action: dict[str, Any], team_id: str, user_id: str, trigger_id: str,
-    container: dict[str, Any], channel_id: str | None, response_url: str | None,
+    *,
+    action: dict[str, Any],
+    team_id: str,
+    user_id: str,
+    trigger_id: str,
+    container: dict[str, Any],
+    channel_id: str | None,
+    response_url: str | None,
     view: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "type": "block_actions",
-        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": team_id},
+        "user": {
+            "id": user_id,
+            "username": user_id.lower(),
+            "name": user_id.lower(),
+            "team_id": team_id,
+        },
         "api_app_id": "A0001",
         "token": "legacy-verification-token",
         "container": container,
@@ -82,7 +109,12 @@ def view_submission_payload(
     return {
         "type": "view_submission",
         "team": {"id": team_id, "domain": "stand-in"},
-        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": team_id},
+        "user": {
+            "id": user_id,
+            "username": user_id.lower(),
+            "name": user_id.lower(),
+            "team_id": team_id,
+        },
         "api_app_id": "A0001",
         "token": "legacy-verification-token",
         "trigger_id": trigger_id,

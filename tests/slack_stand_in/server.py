@@ -97,8 +97,13 @@ class SlackStandIn:
         return f"{self.base_url}/response/{next(self._ids)}"
 
     def fail_next(
-        self, method: str, *, status: int = 429, error: str = "ratelimited",
-        retry_after: int | None = 1, times: int = 1,
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        error: str = "ratelimited",
+        retry_after: int | None = 1,
+        times: int = 1,
     ) -> None:
         """The next `times` calls to `method` fail like Slack: 429 with Retry-After, 5xx or ok:false."""
         self._failures[method] = Failure(status, error, retry_after, times)
@@ -163,8 +168,12 @@ class SlackStandIn:
         failure = self._failures.get(method)
         if failure is not None and failure.remaining > 0:
             failure.remaining -= 1
-            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
-            return web.json_response({"ok": False, "error": failure.error}, status=failure.status, headers=headers)
+            headers = (
+                {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            )
+            return web.json_response(
+                {"ok": False, "error": failure.error}, status=failure.status, headers=headers
+            )
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
@@ -214,18 +223,32 @@ class SlackStandIn:
         return None, issued[1]
 
     def _store_view(self, view_id: str, user_id: str, view: dict[str, Any]) -> dict[str, Any]:
-        stored = StoredView(id=view_id, hash=f"{int(time.time())}.{next(self._ids)}", user_id=user_id, view=view)
+        stored = StoredView(
+            id=view_id, hash=f"{int(time.time())}.{next(self._ids)}", user_id=user_id, view=view
+        )
         self.views[view_id] = stored
         return {
             "ok": True,
-            "view": {**view, "id": view_id, "hash": stored.hash, "team_id": self.team_id, "state": {"values": {}}},
+            "view": {
+                **view,
+                "id": view_id,
+                "hash": stored.hash,
+                "team_id": self.team_id,
+                "state": {"values": {}},
+            },
         }
 
     # ---- the Web API methods ------------------------------------------------------------
     def _auth_test(self, _args: dict[str, Any]) -> dict[str, Any]:
         return {
-            "ok": True, "url": "https://stand-in.slack.com/", "team": "Stand-in", "user": "decisionbot",
-            "team_id": self.team_id, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "is_enterprise_install": False,
+            "ok": True,
+            "url": "https://stand-in.slack.com/",
+            "team": "Stand-in",
+            "user": "decisionbot",
+            "team_id": self.team_id,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
         }
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -238,8 +261,14 @@ class SlackStandIn:
         thread_ts = args.get("thread_ts")
         if thread_ts and not any(m["ts"] == thread_ts for m in self.messages.get(channel.id, [])):
             return {"ok": False, "error": "thread_not_found"}
-        message = {"ts": self._ts(), "user": BOT_USER_ID, "bot_id": BOT_ID, "type": "message",
-                   "text": args.get("text", ""), "blocks": args.get("blocks") or []}
+        message = {
+            "ts": self._ts(),
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "type": "message",
+            "text": args.get("text", ""),
+            "blocks": args.get("blocks") or [],
+        }
         if thread_ts:
             message["thread_ts"] = thread_ts
         self.messages.setdefault(channel.id, []).append(message)
@@ -249,7 +278,9 @@ class SlackStandIn:
         channel, error = self._where_bot_can_post(args.get("channel", ""))
         if channel is None:
             return {"ok": False, "error": error}
-        existing = next((m for m in self.messages.get(channel.id, []) if m["ts"] == args.get("ts")), None)
+        existing = next(
+            (m for m in self.messages.get(channel.id, []) if m["ts"] == args.get("ts")), None
+        )
         if existing is None:
             return {"ok": False, "error": "message_not_found"}
         problem = self._message_problems(args)
@@ -268,8 +299,14 @@ class SlackStandIn:
         problem = self._message_problems(args)
         if problem:
             return problem
-        self.ephemerals.append({"channel": channel.id, "user": user, "text": args.get("text", ""),
-                                "blocks": args.get("blocks") or []})
+        self.ephemerals.append(
+            {
+                "channel": channel.id,
+                "user": user,
+                "text": args.get("text", ""),
+                "blocks": args.get("blocks") or [],
+            }
+        )
         return {"ok": True, "message_ts": self._ts()}
 
     def _conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -287,11 +324,21 @@ class SlackStandIn:
         user = self.users.get(args.get("user", ""))
         if user is None:
             return {"ok": False, "error": "user_not_found"}
-        return {"ok": True, "user": {
-            "id": user.id, "team_id": self.team_id, "name": user.id.lower(), "tz": user.tz,
-            "tz_offset": user.tz_offset, "is_admin": user.is_admin, "is_owner": False,
-            "is_primary_owner": False, "is_bot": False, "deleted": False,
-        }}
+        return {
+            "ok": True,
+            "user": {
+                "id": user.id,
+                "team_id": self.team_id,
+                "name": user.id.lower(),
+                "tz": user.tz,
+                "tz_offset": user.tz_offset,
+                "is_admin": user.is_admin,
+                "is_owner": False,
+                "is_primary_owner": False,
+                "is_bot": False,
+                "deleted": False,
+            },
+        }
 
     def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
         problem, user_id = self._use_trigger(args.get("trigger_id"))
@@ -300,7 +347,11 @@ class SlackStandIn:
         view = args.get("view")
         problems = check_view(view)
         if problems:
-            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+            return {
+                "ok": False,
+                "error": "invalid_arguments",
+                "response_metadata": {"messages": problems},
+            }
         return self._store_view(f"V{next(self._ids):08d}", user_id, view)
 
     def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -311,7 +362,11 @@ class SlackStandIn:
             return {"ok": False, "error": "hash_conflict"}
         problems = check_view(args.get("view"))
         if problems:
-            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+            return {
+                "ok": False,
+                "error": "invalid_arguments",
+                "response_metadata": {"messages": problems},
+            }
         return self._store_view(stored.id, stored.user_id, args["view"])
 
     def _views_push(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -320,10 +375,19 @@ class SlackStandIn:
     def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         problems = check_view(args.get("view"))
         if problems:
-            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
-        return self._store_view(f"VHOME{args.get('user_id', '')}", args.get("user_id", ""), args["view"])
+            return {
+                "ok": False,
+                "error": "invalid_arguments",
+                "response_metadata": {"messages": problems},
+            }
+        return self._store_view(
+            f"VHOME{args.get('user_id', '')}", args.get("user_id", ""), args["view"]
+        )
 
     def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = args.get("channel", ""), args.get("message_ts", "")
-        return {"ok": True, "channel": channel,
-                "permalink": f"https://stand-in.slack.com/archives/{channel}/p{ts.replace('.', '')}"}
+        return {
+            "ok": True,
+            "channel": channel,
+            "permalink": f"https://stand-in.slack.com/archives/{channel}/p{ts.replace('.', '')}",
+        }

@@ -1,0 +1,53 @@
+"""Our signing and our manifest, checked against Slack's own reference material."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from tests.slack_stand_in.requests import slack_signature
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT.parent / "shared" / "slack-reference"
+
+
+def reference(path: str) -> Path:
+    found = REFERENCE / path
+    if not found.exists():
+        pytest.skip(f"Slack reference material not found at {found}")
+    return found
+
+
+def test_signing_matches_slacks_known_answer() -> None:
+    vector = json.loads(
+        reference("payloads/slash_command.slackdocs.signing-vector.json").read_text()
+    )
+    body = reference("payloads/slash_command.slackdocs.form.txt").read_text().rstrip("\n")
+    signature = slack_signature(vector["signing_secret"], vector["x_slack_request_timestamp"], body)
+    assert signature == vector["x_slack_signature"]
+
+
+def test_manifest_is_valid_for_slack() -> None:
+    manifest = yaml.safe_load((ROOT / "manifest.yaml").read_text())
+    version = "2.0.0" if manifest.get("_metadata", {}).get("major_version") == 2 else "1.0.0"
+    schema = json.loads(reference(f"manifest-schema/manifest.schema.{version}.json").read_text())
+    jsonschema.Draft7Validator(schema).validate(manifest)
+
+
+def test_manifest_declares_what_the_bot_uses_and_no_more() -> None:
+    manifest = yaml.safe_load((ROOT / "manifest.yaml").read_text())
+    assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/decide"]
+    assert manifest["features"]["shortcuts"][0]["callback_id"] == "record_as_decision"
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
+        "commands",
+        "chat:write",
+        "channels:join",
+        "users:read",
+    }

@@ -1,0 +1,170 @@
+"""Services on a fresh SQLite database: team scoping, concurrent clicks, history, export."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.services.commitments import record_commitment
+from bot.services.decisions import DecisionDraft, record_decision
+from bot.services.dissent import answer_dissent, record_dissent
+from bot.services.errors import NotAllowed, NotFound
+from bot.services.export import export_decisions
+from storage import repository
+from storage.db import Database
+from storage.models import Stance
+from tests.conftest import NOW
+
+
+async def a_decision(db: Database, team_id: str = "T1") -> int:
+    draft = DecisionDraft(
+        team_id=team_id,
+        channel_id="C1",
+        recorder_id="U1",
+        decider_id="U1",
+        title="Use Postgres",
+        what_and_why="Transactions.",
+        stakeholder_ids=["U2", "U3", "U2"],
+        type_choice="type1",
+    )
+    outcome = await record_decision(db, draft=draft, now=NOW)
+    return outcome.record.id
+
+
+async def test_stakeholders_are_stored_once_each(db: Database) -> None:
+    decision_id = await a_decision(db)
+    async with db.transaction() as session:
+        record = await repository.load_decision_record(
+            session, team_id="T1", decision_id=decision_id
+        )
+    assert record is not None and record.stakeholder_ids == ["U2", "U3"]
+
+
+async def test_every_query_is_scoped_by_team(db: Database) -> None:
+    decision_id = await a_decision(db, team_id="T1")
+    with pytest.raises(NotFound):
+        await record_commitment(
+            db, team_id="T2", decision_id=decision_id, user_id="U2", stance=Stance.AGREE, now=NOW
+        )
+    async with db.transaction() as session:
+        assert await repository.get_decision(session, team_id="T2", decision_id=decision_id) is None
+
+
+async def test_simultaneous_identical_clicks_store_one_commitment_and_one_event(
+    db: Database,
+) -> None:
+    decision_id = await a_decision(db)
+    outcomes = await asyncio.gather(
+        *[
+            record_commitment(
+                db,
+                team_id="T1",
+                decision_id=decision_id,
+                user_id="U2",
+                stance=Stance.AGREE,
+                now=NOW,
+            )
+            for _ in range(8)
+        ]
+    )
+    assert sum(outcome.changed for outcome in outcomes) == 1
+    async with db.transaction() as session:
+        events = await repository.list_events(session, team_id="T1", decision_id=decision_id)
+    assert [e.kind for e in events] == ["recorded", "committed"]
+
+
+async def test_timestamps_come_back_as_aware_utc(db: Database) -> None:
+    decision_id = await a_decision(db)
+    async with db.transaction() as session:
+        decision = await repository.get_decision(session, team_id="T1", decision_id=decision_id)
+    assert (
+        decision is not None
+        and decision.created_at == NOW
+        and decision.created_at.tzinfo is not None
+    )
+
+
+async def test_only_the_decider_answers_and_a_new_dissent_needs_a_new_answer(db: Database) -> None:
+    decision_id = await a_decision(db)
+    first = await record_dissent(
+        db,
+        team_id="T1",
+        decision_id=decision_id,
+        user_id="U2",
+        reason="Too risky.",
+        would_change_mind="",
+        now=NOW,
+    )
+    assert first.dissent.id is not None
+    with pytest.raises(NotAllowed):
+        await answer_dissent(
+            db,
+            team_id="T1",
+            dissent_id=first.dissent.id,
+            actor_id="U3",
+            heard="h",
+            weighed="w",
+            now=NOW,
+        )
+    answered = await answer_dissent(
+        db,
+        team_id="T1",
+        dissent_id=first.dissent.id,
+        actor_id="U1",
+        heard="Risk.",
+        weighed="Worth it.",
+        now=NOW,
+    )
+    assert answered.dissent.is_answered
+    again = await record_dissent(
+        db,
+        team_id="T1",
+        decision_id=decision_id,
+        user_id="U2",
+        reason="Still too risky.",
+        would_change_mind="",
+        now=NOW + timedelta(hours=1),
+    )
+    assert again.changed and not again.dissent.is_answered
+
+
+async def test_export_holds_everything(db: Database) -> None:
+    decision_id = await a_decision(db)
+    await record_commitment(
+        db, team_id="T1", decision_id=decision_id, user_id="U2", stance=Stance.DISAGREE, now=NOW
+    )
+    await record_dissent(
+        db,
+        team_id="T1",
+        decision_id=decision_id,
+        user_id="U3",
+        reason="No.",
+        would_change_mind="Data.",
+        now=NOW,
+    )
+    document = await export_decisions(db)
+    [item] = document["decisions"]
+    assert item["title"] == "Use Postgres" and item["stakeholders"] == ["U2", "U3"]
+    assert item["commitments"][0]["stance"] == "disagree"
+    assert item["dissents"][0]["would_change_mind"] == "Data."
+    assert [h["kind"] for h in item["history"]] == ["recorded", "committed", "dissented"]
+    assert item["created_at"] == NOW.isoformat()
+
+
+async def test_the_export_command_writes_json(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await a_decision(db)
+    monkeypatch.setenv("DATABASE_URL", str(db.engine.url).replace("+aiosqlite", ""))
+    out = tmp_path / "export.json"
+    # The command runs its own event loop, as it does from a shell.
+    exit_code = await asyncio.to_thread(main, ["export", "--format", "json", "--out", str(out)])
+    assert exit_code == 0
+    document = json.loads(out.read_text())
+    assert document["format"] == "decisionbot-export"
+    assert [d["title"] for d in document["decisions"]] == ["Use Postgres"]
