@@ -23,7 +23,7 @@ from bot.config import ConfigError, Mode, Settings, load_settings
 from bot.deps import Deps
 from bot.server import serve_http, serve_socket_mode
 from bot.services.export import export_decisions
-from bot.slack_calls import build_web_client
+from bot.slack_calls import build_web_client, close_web_client
 from storage.db import Database
 
 logger = logging.getLogger("decisionbot")
@@ -57,6 +57,7 @@ async def run_bot(settings: Settings, mode: Mode) -> None:
             await serve_http(app, db, port=settings.port)
     finally:
         await deps.followups.drain(within_seconds=10)
+        await close_web_client(client)
         await db.close()
 
 

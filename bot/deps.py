@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.card_refresh import CardRefresher
 from bot.followups import FollowUps
 from bot.slack_calls import AdminDirectory
 from storage.db import Database
@@ -24,6 +25,7 @@ class Deps:
     followups: FollowUps = field(default_factory=FollowUps)
     clock: Callable[[], datetime] = utc_now
     admins: AdminDirectory = field(default_factory=AdminDirectory)
+    cards: CardRefresher = field(default_factory=CardRefresher)
 
     def now(self) -> datetime:
         return self.clock()

@@ -16,9 +16,15 @@ logger = logging.getLogger(__name__)
 ErrorReporter = Callable[[BaseException], Awaitable[None]]
 
 
+# Under load, follow-ups wait their turn here instead of crowding the event loop, so that
+# acks (which Slack times out after 3 s) keep being answered at once.
+MAX_CONCURRENT_FOLLOW_UPS = 8
+
+
 class FollowUps:
-    def __init__(self) -> None:
+    def __init__(self, max_concurrent: int = MAX_CONCURRENT_FOLLOW_UPS) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(max_concurrent)
 
     def start(self, work: Coroutine[Any, Any, object], *, on_error: ErrorReporter) -> None:
         """Runs `work` in the background; if it fails, `on_error` tells the person."""
@@ -26,10 +32,10 @@ class FollowUps:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    @staticmethod
-    async def _run(work: Coroutine[Any, Any, object], on_error: ErrorReporter) -> None:
+    async def _run(self, work: Coroutine[Any, Any, object], on_error: ErrorReporter) -> None:
         try:
-            await work
+            async with self._slots:
+                await work
         except Exception as error:
             try:
                 await on_error(error)

@@ -9,6 +9,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -20,6 +21,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.ui.card import build_decision_card
 from bot.ui.text import Message
+from storage.models import Decision
 from storage.repository import DecisionRecord
 
 logger = logging.getLogger(__name__)
@@ -41,16 +43,26 @@ SLACK_ERROR_MESSAGES = {
 
 
 def build_web_client(token: str, base_url: str) -> AsyncWebClient:
-    """The Web API client: honours Retry-After on 429s and retries 5xx and dropped connections."""
+    """The Web API client: honours Retry-After on 429s and retries 5xx and dropped connections.
+
+    Call it inside the running loop, and `close_web_client` when done: it keeps one pooled
+    HTTP session (without one, slack_sdk opens a new connection for every call).
+    """
     return AsyncWebClient(
         token=token,
         base_url=base_url,
+        session=aiohttp.ClientSession(),
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=1),
             AsyncRateLimitErrorRetryHandler(max_retry_count=2),
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+async def close_web_client(client: AsyncWebClient) -> None:
+    if client.session is not None:
+        await client.session.close()
 
 
 def slack_error_code(error: BaseException) -> str | None:
@@ -132,8 +144,7 @@ async def update_card(client: AsyncWebClient, record: DecisionRecord) -> None:
     )
 
 
-async def post_in_thread(client: AsyncWebClient, record: DecisionRecord, message: Message) -> None:
-    decision = record.decision
+async def post_in_thread(client: AsyncWebClient, decision: Decision, message: Message) -> None:
     if decision.message_ts is None:
         return
     await client.chat_postMessage(

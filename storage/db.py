@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -27,10 +28,11 @@ def to_async_url(database_url: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, read_only: bool) -> None:
     # WAL lets readers work beside one writer; busy_timeout makes a second writer wait instead
-    # of failing. We issue BEGIN IMMEDIATE ourselves so that a read-then-write transaction takes
-    # the write lock up front and can never fail half-way with "database is locked".
+    # of failing. Writers issue BEGIN IMMEDIATE so that a read-then-write transaction takes the
+    # write lock up front and can never fail half-way with "database is locked". Readers use a
+    # deferred BEGIN on connections that refuse writes.
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -39,11 +41,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -52,10 +56,20 @@ class Database:
     def __init__(self, database_url: str, *, echo: bool = False) -> None:
         self.url = to_async_url(database_url)
         self.engine = create_async_engine(self.url, echo=echo)
+        self.read_engine = self.engine
         if self.engine.dialect.name == "sqlite":
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, read_only=False)
+            self.read_engine = create_async_engine(self.url, echo=echo)
+            _configure_sqlite(self.read_engine, read_only=True)
+        # SQLite has one writer at a time. Queueing our own transactions on an asyncio lock
+        # avoids SQLite's busy handler, which sleeps in steps of up to 100 ms; busy_timeout
+        # still arbitrates between processes.
+        self._one_writer = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
+        )
+        self._read_sessions = async_sessionmaker(
+            self.read_engine, class_=AsyncSession, expire_on_commit=False
         )
 
     async def create_tables(self) -> None:
@@ -65,7 +79,17 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: everything inside commits together or not at all."""
-        async with self._sessions() as session, session.begin():
+        if self._one_writer is None:
+            async with self._sessions() as session, session.begin():
+                yield session
+            return
+        async with self._one_writer, self._sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[AsyncSession]:
+        """A consistent read that never waits for, or blocks, a writer."""
+        async with self._read_sessions() as session, session.begin():
             yield session
 
     async def is_reachable(self) -> bool:
@@ -78,3 +102,5 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()

@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import build_app
 from bot.deps import Deps
-from bot.slack_calls import build_web_client
+from bot.slack_calls import build_web_client, close_web_client
 from storage.db import Database
 from tests.harness import BotUnderTest
 from tests.slack_stand_in.server import SlackStandIn
@@ -53,3 +53,4 @@ async def bot(stand_in: SlackStandIn, db: Database) -> AsyncIterator[BotUnderTes
         stand_in=stand_in, app=app, deps=deps, signing_secret=SIGNING_SECRET, team_id=TEAM
     )
     await deps.followups.drain(within_seconds=15)
+    await close_web_client(client)

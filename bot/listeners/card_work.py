@@ -14,10 +14,10 @@ from bot.slack_calls import (
     post_in_thread,
     slack_error_code,
     tell_privately,
-    update_card,
 )
 from bot.ui.text import Message
 from bot.ui.thread import build_card_not_posted
+from storage.models import Decision
 from storage.repository import DecisionRecord
 
 # Slack's answers that mean "not here, not now" for this channel; the decision stays saved.
@@ -54,9 +54,10 @@ async def publish_card(
 
 
 async def refresh_card(
-    client: AsyncWebClient, record: DecisionRecord, thread_line: Message | None
+    client: AsyncWebClient, deps: Deps, decision: Decision, thread_line: Message | None
 ) -> None:
     """Redraws the card and, when something changed, says so in one line in its thread."""
-    await update_card(client, record)
+    assert decision.id is not None
+    await deps.cards.refresh(client, deps.db, team_id=decision.team_id, decision_id=decision.id)
     if thread_line is not None:
-        await post_in_thread(client, record, thread_line)
+        await post_in_thread(client, decision, thread_line)

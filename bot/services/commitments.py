@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.services.lookup import reload_record, require_decision
+from bot.services.lookup import require_decision
 from storage import repository
 from storage.db import Database
-from storage.models import Commitment, Stance
-from storage.repository import DecisionRecord
+from storage.models import Commitment, Decision, Stance
 
 
 @dataclass(frozen=True)
 class CommitmentOutcome:
-    record: DecisionRecord
+    decision: Decision
     stance: Stance
     previous: Stance | None
 
@@ -26,7 +25,10 @@ class CommitmentOutcome:
 async def record_commitment(
     db: Database, *, team_id: str, decision_id: int, user_id: str, stance: Stance, now: datetime
 ) -> CommitmentOutcome:
-    """Stores the stance; the same stance twice changes nothing, a new one replaces the old."""
+    """Stores the stance; the same stance twice changes nothing, a new one replaces the old.
+
+    Only the write happens here, because the click waits for it; the card is redrawn later.
+    """
     async with db.transaction() as session:
         decision = await require_decision(session, team_id=team_id, decision_id=decision_id)
         existing = await repository.get_commitment(
@@ -52,5 +54,4 @@ async def record_commitment(
                 at=now,
                 detail={"stance": stance, "previous": previous},
             )
-        record = await reload_record(session, team_id=team_id, decision_id=decision_id)
-    return CommitmentOutcome(record=record, stance=stance, previous=previous)
+    return CommitmentOutcome(decision=decision, stance=stance, previous=previous)

@@ -158,7 +158,7 @@ def validate_draft(draft: DecisionDraft, now: datetime) -> Decision:
 
 
 async def load_record(db: Database, *, team_id: str, decision_id: int) -> DecisionRecord:
-    async with db.transaction() as session:
+    async with db.snapshot() as session:
         return await reload_record(session, team_id=team_id, decision_id=decision_id)
 
 
@@ -224,7 +224,7 @@ async def ensure_can_change(
     db: Database, *, team_id: str, decision_id: int, actor_id: str, is_admin: AdminCheck
 ) -> Decision:
     """Checked before the change-type form opens, so only those who may change it see it."""
-    async with db.transaction() as session:
+    async with db.snapshot() as session:
         decision = await require_decision(session, team_id=team_id, decision_id=decision_id)
     await ensure_can_manage(decision, actor_id, is_admin, "change its type")
     return decision

@@ -36,7 +36,7 @@ async def ensure_can_dissent(
     db: Database, *, team_id: str, decision_id: int, user_id: str
 ) -> Decision:
     """Checked before the dissent form opens, so nobody writes reasons that can't be stored."""
-    async with db.transaction() as session:
+    async with db.snapshot() as session:
         decision = await require_decision(session, team_id=team_id, decision_id=decision_id)
     if user_id == decision.decider_id:
         raise NotAllowed(
@@ -110,7 +110,7 @@ async def find_dissent_to_answer(
     db: Database, *, team_id: str, dissent_id: int, actor_id: str
 ) -> tuple[DecisionRecord, Dissent]:
     """The dissent and its decision, if the actor is the decider and the decision is open."""
-    async with db.transaction() as session:
+    async with db.snapshot() as session:
         dissent = await repository.get_dissent(session, team_id=team_id, dissent_id=dissent_id)
         if dissent is None:
             raise NotFound("That dissent no longer exists.")

@@ -25,7 +25,7 @@ def _plain(row: SQLModel) -> dict[str, Any]:
 async def export_decisions(db: Database) -> dict[str, Any]:
     """Every decision of every team, oldest first, in a JSON-ready document."""
     decisions: list[dict[str, Any]] = []
-    async with db.transaction() as session:
+    async with db.snapshot() as session:
         for team_id, decision_id in await repository.list_all_decision_ids(session):
             record = await repository.load_decision_record(
                 session, team_id=team_id, decision_id=decision_id

@@ -42,7 +42,7 @@ async def handle_commit(
     to = reply_to(body)
     if outcome.changed:
         work = refresh_card(
-            client, outcome.record, build_commitment_line(user_id, stance, outcome.previous)
+            client, deps, outcome.decision, build_commitment_line(user_id, stance, outcome.previous)
         )
     else:
         work = tell_privately(

@@ -46,4 +46,6 @@ async def handle_change_type_submission(
         return
     to = PrivateReply(user_id=user_id, channel_id=record.decision.channel_id)
     line = build_type_change_line(record.decision, user_id)
-    deps.followups.start(refresh_card(client, record, line), on_error=report_to(client, to))
+    deps.followups.start(
+        refresh_card(client, deps, record.decision, line), on_error=report_to(client, to)
+    )

@@ -39,7 +39,9 @@ async def handle_dissent_submission(
     record = outcome.record
     to = PrivateReply(user_id=user_id_of(body), channel_id=record.decision.channel_id)
     line = build_dissent_message(record.decision, outcome.dissent)
-    deps.followups.start(refresh_card(client, record, line), on_error=report_to(client, to))
+    deps.followups.start(
+        refresh_card(client, deps, record.decision, line), on_error=report_to(client, to)
+    )
 
 
 async def handle_answer_submission(
@@ -62,4 +64,6 @@ async def handle_answer_submission(
     record = outcome.record
     to = PrivateReply(user_id=user_id_of(body), channel_id=record.decision.channel_id)
     line = build_answer_message(record.decision, outcome.dissent)
-    deps.followups.start(refresh_card(client, record, line), on_error=report_to(client, to))
+    deps.followups.start(
+        refresh_card(client, deps, record.decision, line), on_error=report_to(client, to)
+    )

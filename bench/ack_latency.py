@@ -1,0 +1,319 @@
+"""How fast decisionbot acknowledges Slack, beside a bare Bolt app that only acks.
+
+Starts three processes on loopback: the stand-in Slack, `decisionbot serve` (SQLite) and
+the bare app. Then sends signed requests at fixed rates, open loop: each request goes out
+at its scheduled time whether or not earlier ones were answered, and its latency counts
+from that scheduled time. Prints p50 and p99 per rate and the highest rate held with
+p99 under 100 ms.
+
+    make bench            # or: .venv/bin/python -m bench.ack_latency [--seconds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services.decisions import DecisionDraft, mark_card_posted, record_decision
+from bot.ui.card import build_decision_card
+from storage.db import Database
+from tests.slack_stand_in.requests import FORM, signed_headers
+
+SECRET = "bench-signing-secret"
+TOKEN = "xoxb-stand-in-token"
+TEAM = "T0BENCH"
+CHANNEL = "C0BENCH"
+DECISIONS = 50
+RATES = [25, 50, 100, 200, 400, 600, 800, 1000, 1200, 1500]
+P99_LIMIT_MS = 100.0
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Step:
+    target: str
+    rate: int
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    sent: int
+
+    @property
+    def held(self) -> bool:
+        return self.errors == 0 and self.p99_ms < P99_LIMIT_MS
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(
+    args: list[str], env: dict[str, str], *, stdout: int | None = None
+) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(args, cwd=ROOT, env={**os.environ, **env}, stdout=stdout)
+
+
+async def wait_healthy(url: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(100):
+            try:
+                async with session.get(url) as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+async def seed(database_url: str, api_url: str) -> None:
+    """Decisions whose cards exist in the stand-in, so commit clicks do the full work."""
+    db = Database(database_url)
+    await db.create_tables()
+    client = AsyncWebClient(token=TOKEN, base_url=api_url)
+    now = datetime.now(UTC)
+    for i in range(DECISIONS):
+        draft = DecisionDraft(
+            team_id=TEAM,
+            channel_id=CHANNEL,
+            recorder_id="U0DECIDER",
+            decider_id="U0DECIDER",
+            title=f"Decision {i}",
+            what_and_why="Because the benchmark needs one.",
+            stakeholder_ids=[f"U0ASKED{j}" for j in range(5)],
+            type_choice="type1",
+        )
+        record = (await record_decision(db, draft=draft, now=now)).record
+        card = build_decision_card(record)
+        posted = await client.chat_postMessage(channel=CHANNEL, text=card.text, blocks=card.blocks)
+        await mark_card_posted(
+            db, team_id=TEAM, decision_id=record.id, message_ts=posted["ts"], now=now
+        )
+    await db.close()
+
+
+def commit_click(response_url: str) -> Callable[[int], str]:
+    def body(i: int) -> str:
+        decision_id = i % DECISIONS + 1
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM, "domain": "bench"},
+            "user": {"id": f"U{i:08d}", "username": "u", "name": "u", "team_id": TEAM},
+            "api_app_id": "A0BENCH",
+            "token": "legacy",
+            "trigger_id": f"{i}.bench",
+            "container": {
+                "type": "message",
+                "message_ts": "1.1",
+                "channel_id": CHANNEL,
+                "is_ephemeral": False,
+            },
+            "channel": {"id": CHANNEL, "name": "bench"},
+            "response_url": response_url,
+            "actions": [
+                {
+                    "action_id": "commit_agree",
+                    "block_id": "commit_actions",
+                    "type": "button",
+                    "value": str(decision_id),
+                    "action_ts": "1.1",
+                }
+            ],
+        }
+        return urlencode({"payload": json.dumps(payload)})
+
+    return body
+
+
+def decide_command(response_url: str) -> Callable[[int], str]:
+    def body(i: int) -> str:
+        return urlencode(
+            {
+                "token": "legacy",
+                "team_id": TEAM,
+                "team_domain": "bench",
+                "channel_id": CHANNEL,
+                "channel_name": "bench",
+                "user_id": f"U{i:08d}",
+                "user_name": "u",
+                "command": "/decide",
+                "text": f"Decision {i}",
+                "api_app_id": "A0BENCH",
+                "response_url": response_url,
+                "trigger_id": f"{i}.bench",
+            }
+        )
+
+    return body
+
+
+async def run_step(
+    url: str, make_body: Callable[[int], str], rate: int, seconds: float, target: str
+) -> Step:
+    """Sends rate*seconds requests on a fixed schedule; latency counts from the scheduled time."""
+    loop = asyncio.get_running_loop()
+    count = int(rate * seconds)
+    latencies: list[float] = []
+    errors = 0
+    connector = aiohttp.TCPConnector(limit=0)
+    timeout = aiohttp.ClientTimeout(total=10)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        begin = loop.time() + 0.2
+
+        async def one(i: int) -> None:
+            nonlocal errors
+            scheduled = begin + i / rate
+            await asyncio.sleep(max(0.0, scheduled - loop.time()))
+            body = make_body(i)
+            try:
+                async with session.post(
+                    url, data=body, headers=signed_headers(SECRET, body, content_type=FORM)
+                ) as r:
+                    await r.read()
+                    if r.status != 200:
+                        errors += 1
+            except (aiohttp.ClientError, TimeoutError):
+                errors += 1
+            latencies.append((loop.time() - scheduled) * 1000)
+
+        await asyncio.gather(*(one(i) for i in range(count)))
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return Step(target, rate, statistics.median(latencies), p99, errors, count)
+
+
+async def measure(
+    target: str, url: str, make_body: Callable[[int], str], seconds: float
+) -> list[Step]:
+    steps: list[Step] = []
+    for rate in RATES:
+        step = await run_step(url, make_body, rate, seconds, target)
+        steps.append(step)
+        print(
+            f"  {target:<34} {rate:>6}/s  p50 {step.p50_ms:7.1f} ms  p99 {step.p99_ms:7.1f} ms  errors {step.errors}",
+            flush=True,
+        )
+        await asyncio.sleep(1.0)  # let follow-ups finish before the next step
+        if not step.held:
+            break
+    return steps
+
+
+def highest_held(steps: list[Step]) -> int:
+    held = [s.rate for s in steps if s.held]
+    return max(held) if held else 0
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def main_async(seconds: float) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="decisionbot-bench-"))
+    stand_in = start(
+        [
+            sys.executable,
+            "-m",
+            "tests.slack_stand_in",
+            "--token",
+            TOKEN,
+            "--channel",
+            CHANNEL,
+            "--lenient-triggers",
+        ],
+        {},
+        stdout=subprocess.PIPE,
+    )
+    assert stand_in.stdout is not None
+    base_url = stand_in.stdout.readline().decode().strip()
+    api_url = base_url + "/api/"
+    database_url = f"sqlite:///{workdir / 'bench.db'}"
+    await seed(database_url, api_url)
+
+    bot_port, bare_port = free_port(), free_port()
+    common = {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api_url,
+        "LOG_LEVEL": "WARNING",
+    }
+    bot = start(
+        [sys.executable, "-m", "bot", "serve"],
+        {**common, "PORT": str(bot_port), "DATABASE_URL": database_url},
+    )
+    bare = start([sys.executable, "-m", "bench.bare_app"], {**common, "PORT": str(bare_port)})
+    try:
+        await wait_healthy(f"http://127.0.0.1:{bot_port}/healthz")
+        await wait_healthy(f"http://127.0.0.1:{bare_port}/healthz")
+        response_url = base_url + "/response/bench"
+        print(
+            f"Open loop, {seconds:g} s per rate, p99 limit {P99_LIMIT_MS:g} ms, SQLite at {workdir}"
+        )
+        results = {
+            "bare Bolt app, ack only": await measure(
+                "bare Bolt app, ack only",
+                f"http://127.0.0.1:{bare_port}/slack/events",
+                commit_click(response_url),
+                seconds,
+            ),
+            "decisionbot commit click": await measure(
+                "decisionbot commit click",
+                f"http://127.0.0.1:{bot_port}/slack/events",
+                commit_click(response_url),
+                seconds,
+            ),
+            "decisionbot /decide": await measure(
+                "decisionbot /decide",
+                f"http://127.0.0.1:{bot_port}/slack/events",
+                decide_command(response_url),
+                seconds,
+            ),
+        }
+        print("\nHighest rate held with p99 under 100 ms (no errors):")
+        for target, steps in results.items():
+            print(f"  {target:<34} {highest_held(steps):>6}/s")
+        bare_steps = {s.rate: s for s in results["bare Bolt app, ack only"]}
+        print("\ncommit click p99 / bare p99 at the same rate:")
+        for step in results["decisionbot commit click"]:
+            if step.rate in bare_steps and step.held and bare_steps[step.rate].held:
+                print(f"  {step.rate:>6}/s  {step.p99_ms / bare_steps[step.rate].p99_ms:5.2f}x")
+        print(
+            f"\npeak memory: decisionbot {peak_rss_mb(bot.pid):.0f} MB, bare app {peak_rss_mb(bare.pid):.0f} MB"
+        )
+    finally:
+        for process in (bot, bare, stand_in):
+            process.terminate()
+        for process in (bot, bare, stand_in):
+            process.wait(timeout=15)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=float, default=3.0, help="how long each rate is held")
+    asyncio.run(main_async(parser.parse_args().seconds))
+
+
+if __name__ == "__main__":
+    main()
