@@ -44,10 +44,6 @@ class FollowUps:
                     "could not report a failed follow-up to the person", exc_info=error
                 )
 
-    @property
-    def pending(self) -> int:
-        return len(self._tasks)
-
     async def drain(self, within_seconds: float | None = None) -> None:
         """Waits until no follow-up is running, including ones started while waiting."""
         async with asyncio.timeout(within_seconds):

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -83,16 +82,6 @@ async def load_decision_record(
         commitments={commitment.user_id: commitment for commitment in commitments.all()},
         dissents=list(dissents.all()),
     )
-
-
-async def replace_stakeholders(
-    session: AsyncSession, *, decision: Decision, stakeholder_ids: Sequence[str]
-) -> None:
-    await session.exec(delete(Stakeholder).where(col(Stakeholder.decision_id) == decision.id))
-    assert decision.id is not None
-    for user_id in dict.fromkeys(stakeholder_ids):
-        session.add(Stakeholder(decision_id=decision.id, user_id=user_id, team_id=decision.team_id))
-    await session.flush()
 
 
 async def get_commitment(

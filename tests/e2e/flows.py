@@ -7,6 +7,15 @@ from tests.conftest import ALICE, CHANNEL
 from tests.harness import BotUnderTest, response_json
 
 
+async def submit_decide_form(
+    bot: BotUnderTest, entries: dict[str, object], *, user: str = ALICE, channel: str = CHANNEL
+) -> None:
+    """Types /decide, fills in the form and submits it; asserts the form closed."""
+    await bot.command("", user=user, channel=channel)
+    response = await bot.submit(bot.latest_view(user), entries, user=user)
+    assert not response.body, response_json(response)
+
+
 async def record_decision(
     bot: BotUnderTest,
     *,
@@ -18,9 +27,8 @@ async def record_decision(
     title: str = "Adopt trunk-based development",
 ) -> dict[str, object]:
     """Records a decision through /decide and returns its card ({} if none could be posted)."""
-    await bot.command("", user=recorder, channel=channel)
-    response = await bot.submit(
-        bot.latest_view(recorder),
+    await submit_decide_form(
+        bot,
         {
             Block.TITLE: title,
             Block.WHAT_AND_WHY: "Short-lived branches; long ones cost us a week per release.",
@@ -29,6 +37,6 @@ async def record_decision(
             Block.TYPE: kind,
         },
         user=recorder,
+        channel=channel,
     )
-    assert not response.body, response_json(response)
     return bot.card(channel) if bot.stand_in.channel_messages(channel) else {}

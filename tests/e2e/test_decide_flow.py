@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.ids import Action, Block
-from tests.conftest import ALICE, BOB, CAROL, CHANNEL
+from tests.conftest import ALICE, BOB, CAROL, CHANNEL, NOW
+from tests.e2e.flows import submit_decide_form
 from tests.harness import BotUnderTest, blocks_text, mrkdwn_texts, response_json
 
 
@@ -44,15 +45,6 @@ async def test_decide_opens_the_form_with_the_title_and_records_a_type_2_decisio
     assert card["text"].startswith("Decision: Move billing to Postgres")
 
 
-async def record(
-    bot: BotUnderTest, entries: dict[str, object], *, user: str = ALICE, channel: str = CHANNEL
-) -> None:
-    """Types /decide, fills in the form and submits it; asserts the form closed."""
-    await bot.command("", user=user, channel=channel)
-    response = await bot.submit(bot.latest_view(user), entries, user=user)
-    assert not response.body, response_json(response)
-
-
 BASIC = {
     Block.TITLE: "Adopt trunk-based development",
     Block.WHAT_AND_WHY: "Short-lived branches; long ones cost us a week per release.",
@@ -79,7 +71,7 @@ async def test_a_title_too_long_for_the_title_field_goes_into_what_and_why(
 
 
 async def test_type_1_stays_open_for_input_until_its_commit_by_date(bot: BotUnderTest) -> None:
-    await record(bot, {**BASIC, Block.TYPE: "type1", Block.STAKEHOLDERS: [BOB]})
+    await submit_decide_form(bot, {**BASIC, Block.TYPE: "type1", Block.STAKEHOLDERS: [BOB]})
     text = bot.card_text(CHANNEL)
     assert "Type 1 · one-way door" in text
     assert "Open for input until Thu 26 Nov 2026" in text  # default: 3 days after NOW
@@ -104,8 +96,6 @@ async def test_wrong_input_comes_back_under_each_field_and_nothing_is_stored(
 async def test_a_past_date_and_a_revisit_date_on_type_1_are_refused_where_typed(
     bot: BotUnderTest,
 ) -> None:
-    from tests.conftest import NOW
-
     await bot.command("", user=ALICE, channel=CHANNEL)
     form = bot.latest_view(ALICE)
     past = NOW.date().replace(day=NOW.day - 2)
@@ -187,7 +177,7 @@ async def test_a_resent_submission_records_the_decision_once(bot: BotUnderTest) 
 
 
 async def test_mentions_in_user_text_ping_nobody(bot: BotUnderTest) -> None:
-    await record(
+    await submit_decide_form(
         bot,
         {
             Block.TITLE: "Ship it <!channel> <@U0BOB>",

@@ -371,26 +371,3 @@ class SlackStandIn:
                 "response_metadata": {"messages": problems},
             }
         return self._store_view(stored.id, stored.user_id, args["view"])
-
-    def _views_push(self, args: dict[str, Any]) -> dict[str, Any]:
-        return self._views_open(args)
-
-    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
-        problems = check_view(args.get("view"))
-        if problems:
-            return {
-                "ok": False,
-                "error": "invalid_arguments",
-                "response_metadata": {"messages": problems},
-            }
-        return self._store_view(
-            f"VHOME{args.get('user_id', '')}", args.get("user_id", ""), args["view"]
-        )
-
-    def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
-        channel, ts = args.get("channel", ""), args.get("message_ts", "")
-        return {
-            "ok": True,
-            "channel": channel,
-            "permalink": f"https://stand-in.slack.com/archives/{channel}/p{ts.replace('.', '')}",
-        }
