@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.card_refresh import CardRefresher
 from bot.followups import FollowUps
+from bot.pacing import SlackPace
 from bot.slack_calls import AdminDirectory
 from storage.db import Database
 
@@ -25,7 +26,11 @@ class Deps:
     followups: FollowUps = field(default_factory=FollowUps)
     clock: Callable[[], datetime] = utc_now
     admins: AdminDirectory = field(default_factory=AdminDirectory)
-    cards: CardRefresher = field(default_factory=CardRefresher)
+    pace: SlackPace = field(default_factory=SlackPace)
+    cards: CardRefresher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cards = CardRefresher(self.pace)
 
     def now(self) -> datetime:
         return self.clock()

@@ -26,15 +26,29 @@ class FollowUps:
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(max_concurrent)
 
-    def start(self, work: Coroutine[Any, Any, object], *, on_error: ErrorReporter) -> None:
-        """Runs `work` in the background; if it fails, `on_error` tells the person."""
-        task = asyncio.get_running_loop().create_task(self._run(work, on_error))
+    def start(
+        self, work: Coroutine[Any, Any, object], *, on_error: ErrorReporter, bounded: bool = True
+    ) -> None:
+        """Runs `work` in the background; if it fails, `on_error` tells the person.
+
+        Work that spends most of its time waiting passes bounded=False and takes `slot()`
+        only around what it sends.
+        """
+        task = asyncio.get_running_loop().create_task(self._run(work, on_error, bounded))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _run(self, work: Coroutine[Any, Any, object], on_error: ErrorReporter) -> None:
+    def slot(self) -> asyncio.Semaphore:
+        return self._slots
+
+    async def _run(
+        self, work: Coroutine[Any, Any, object], on_error: ErrorReporter, bounded: bool
+    ) -> None:
         try:
-            async with self._slots:
+            if bounded:
+                async with self._slots:
+                    await work
+            else:
                 await work
         except Exception as error:
             try:

@@ -1,106 +1,148 @@
-"""The database engine, its sessions and the SQLite settings that make it safe to share."""
+"""The database: short synchronous writes, and reads on an async read-only engine.
+
+Storage code is plain synchronous SQLModel code taking a `Session`; `Database.write` and
+`Database.read` run it from the event loop, so the same query functions serve both.
+
+Why SQLite writes run on the event loop itself: SQLite is a library, not a server, and a
+write here is a few hundred microseconds of work with no network in it. Handing it to a
+thread cost far more than doing it: each statement gives up Python's GIL and then waits up
+to 5 ms to get it back from the busy event loop (measured: commit clicks at 200/s had a p50
+of 346 ms through a writer thread, 5.6 ms inline; see BENCHMARKS.md). Another process's write
+doesn't block the loop either: this connection's busy timeout is zero, so a locked database
+fails at once at BEGIN, and the write is retried after an asyncio sleep. Writes queued in the
+same turn of the loop share a transaction (storage/group_commit.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from sqlalchemy import event, text
-from sqlalchemy.engine.url import make_url
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine.url import URL, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from storage.group_commit import GroupCommit, LockedAtBegin
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+T = TypeVar("T")
+
+# How long a write waits for another process's write to finish before giving up.
+WRITE_LOCK_WAIT_SECONDS = 5.0
+READ_BUSY_TIMEOUT_MS = 5000
 
 
-def to_async_url(database_url: str) -> str:
-    """Accepts the URLs people write (sqlite:///x.db, postgresql://...) and picks the async driver."""
+class UnsupportedDatabase(ValueError):
+    pass
+
+
+def _normalise(database_url: str) -> URL:
+    """Accepts the URLs people write (sqlite:///x.db, postgresql://...)."""
     url = make_url(database_url)
-    if url.drivername in ("sqlite", "sqlite+pysqlite"):
-        url = url.set(drivername="sqlite+aiosqlite")
-    elif url.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
-        url = url.set(drivername="postgresql+asyncpg")
-    return url.render_as_string(hide_password=False)
+    if url.drivername in ("postgres", "postgresql+psycopg2"):
+        url = url.set(drivername="postgresql")
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        raise UnsupportedDatabase(
+            "DATABASE_URL points at an in-memory SQLite database, which would be lost on exit "
+            "and can't be shared by the bot's reader and writer. Use a file, e.g. "
+            "sqlite:///decisionbot.db."
+        )
+    return url
 
 
-def _configure_sqlite(engine: AsyncEngine, *, read_only: bool) -> None:
-    # WAL lets readers work beside one writer; busy_timeout makes a second writer wait instead
-    # of failing. Writers issue BEGIN IMMEDIATE so that a read-then-write transaction takes the
-    # write lock up front and can never fail half-way with "database is locked". Readers use a
-    # deferred BEGIN on connections that refuse writes.
-    @event.listens_for(engine.sync_engine, "connect")
+def _async_url(url: URL) -> URL:
+    if url.get_backend_name() == "sqlite":
+        return url.set(drivername="sqlite+aiosqlite")
+    return url.set(drivername="postgresql+asyncpg")
+
+
+def _configure_sqlite(engine: Engine, *, read_only: bool) -> None:
+    # WAL lets readers work beside one writer. Writes issue BEGIN IMMEDIATE so that a
+    # read-then-write transaction takes the write lock up front: if another process holds it,
+    # the write fails at BEGIN, before any of it ran, and can simply be tried again. Reads
+    # use a deferred BEGIN on connections that refuse writes, and may wait (off the loop).
+    @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={READ_BUSY_TIMEOUT_MS if read_only else 0}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         if read_only:
             cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:
-    """Owns the engine; hands out sessions that commit on success and roll back on error."""
+    """Owns the engines; every transaction commits on success and rolls back on error."""
 
-    def __init__(self, database_url: str, *, echo: bool = False) -> None:
-        self.url = to_async_url(database_url)
-        self.engine = create_async_engine(self.url, echo=echo)
-        self.read_engine = self.engine
-        if self.engine.dialect.name == "sqlite":
-            _configure_sqlite(self.engine, read_only=False)
-            self.read_engine = create_async_engine(self.url, echo=echo)
-            _configure_sqlite(self.read_engine, read_only=True)
-        # SQLite has one writer at a time. Queueing our own transactions on an asyncio lock
-        # avoids SQLite's busy handler, which sleeps in steps of up to 100 ms; busy_timeout
-        # still arbitrates between processes.
-        self._one_writer = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
-        self._sessions = async_sessionmaker(
-            self.engine, class_=AsyncSession, expire_on_commit=False
-        )
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        echo: bool = False,
+        lock_wait_seconds: float = WRITE_LOCK_WAIT_SECONDS,
+    ) -> None:
+        url = _normalise(database_url)
+        self.url = url.render_as_string(hide_password=False)
+        self.write_engine = create_engine(url, echo=echo)
+        self.read_engine: AsyncEngine = create_async_engine(_async_url(url), echo=echo)
+        self._group_commit: GroupCommit | None = None
+        if url.get_backend_name() == "sqlite":
+            _configure_sqlite(self.write_engine, read_only=False)
+            _configure_sqlite(self.read_engine.sync_engine, read_only=True)
+            self._group_commit = GroupCommit(self._transaction, lock_wait_seconds=lock_wait_seconds)
         self._read_sessions = async_sessionmaker(
             self.read_engine, class_=AsyncSession, expire_on_commit=False
         )
 
     async def create_tables(self) -> None:
-        async with self.engine.begin() as connection:
-            await connection.run_sync(SQLModel.metadata.create_all)
+        await self.write(lambda session: SQLModel.metadata.create_all(session.connection()))
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: everything inside commits together or not at all."""
-        if self._one_writer is None:
-            async with self._sessions() as session, session.begin():
-                yield session
-            return
-        async with self._one_writer, self._sessions() as session, session.begin():
-            yield session
+    async def write(self, work: Callable[[Session], T]) -> T:
+        """Runs `work(session)` in a transaction: all of it commits, or none of it.
 
-    @asynccontextmanager
-    async def snapshot(self) -> AsyncIterator[AsyncSession]:
-        """A consistent read that never waits for, or blocks, a writer."""
+        `work` may run more than once (when the database was locked by another process, or a
+        write sharing its transaction failed), so it must do nothing but database work on
+        `session`.
+        """
+        if self._group_commit is None:
+            return await asyncio.to_thread(self._transaction, work)
+        return await self._group_commit.write(work)
+
+    def _transaction(self, work: Callable[[Session], T]) -> T:
+        with Session(self.write_engine, expire_on_commit=False) as session, session.begin():
+            try:
+                session.connection()  # BEGIN now, so that a locked database fails before `work`
+            except OperationalError as error:
+                if "locked" in str(error) or "busy" in str(error):
+                    raise LockedAtBegin from error
+                raise
+            return work(session)
+
+    async def read(self, work: Callable[[Session], T]) -> T:
+        """Runs `work(session)` in a consistent read that never waits for, or blocks, a writer."""
         async with self._read_sessions() as session, session.begin():
-            yield session
+            # sqlmodel's AsyncSession hands run_sync its own Session subclass.
+            return await session.run_sync(work)  # type: ignore[arg-type]
 
     async def is_reachable(self) -> bool:
         try:
-            async with self.engine.connect() as connection:
+            async with self.read_engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
         except Exception:
             return False
         return True
 
     async def close(self) -> None:
-        await self.engine.dispose()
-        if self.read_engine is not self.engine:
-            await self.read_engine.dispose()
+        self.write_engine.dispose()
+        await self.read_engine.dispose()

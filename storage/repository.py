@@ -1,4 +1,7 @@
-"""Every query decisionbot makes. Keyword-only, team-scoped, inside the caller's transaction."""
+"""Every query decisionbot makes: keyword-only, team-scoped, inside the caller's transaction.
+
+Plain synchronous code on a Session; `Database.read` and `Database.write` run it.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy import and_, bindparam, insert, update
+from sqlmodel import Session, col, select
 
-from storage.models import Commitment, Decision, DecisionEvent, Dissent, Stakeholder
+from storage.models import (
+    Commitment,
+    Decision,
+    DecisionEvent,
+    DecisionStatus,
+    Dissent,
+    Stakeholder,
+    Stance,
+)
+
+_DECISION = Decision.__table__  # type: ignore[attr-defined]
+_COMMITMENT = Commitment.__table__  # type: ignore[attr-defined]
+_EVENT = DecisionEvent.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -29,49 +44,49 @@ class DecisionRecord:
         return self.decision.id
 
 
-async def insert_decision(
-    session: AsyncSession, *, decision: Decision, stakeholder_ids: Sequence[str]
+def insert_decision(
+    session: Session, *, decision: Decision, stakeholder_ids: Sequence[str]
 ) -> Decision:
     session.add(decision)
-    await session.flush()
+    session.flush()
     assert decision.id is not None
     for user_id in dict.fromkeys(stakeholder_ids):
         session.add(Stakeholder(decision_id=decision.id, user_id=user_id, team_id=decision.team_id))
-    await session.flush()
+    session.flush()
     return decision
 
 
-async def get_decision(session: AsyncSession, *, team_id: str, decision_id: int) -> Decision | None:
+def get_decision(session: Session, *, team_id: str, decision_id: int) -> Decision | None:
     statement = select(Decision).where(Decision.team_id == team_id, Decision.id == decision_id)
-    return (await session.exec(statement)).first()
+    return session.exec(statement).first()
 
 
-async def find_decision_by_view(
-    session: AsyncSession, *, team_id: str, source_view_id: str
+def find_decision_by_view(
+    session: Session, *, team_id: str, source_view_id: str
 ) -> Decision | None:
     statement = select(Decision).where(
         Decision.team_id == team_id, Decision.source_view_id == source_view_id
     )
-    return (await session.exec(statement)).first()
+    return session.exec(statement).first()
 
 
-async def load_decision_record(
-    session: AsyncSession, *, team_id: str, decision_id: int
+def load_decision_record(
+    session: Session, *, team_id: str, decision_id: int
 ) -> DecisionRecord | None:
-    decision = await get_decision(session, team_id=team_id, decision_id=decision_id)
+    decision = get_decision(session, team_id=team_id, decision_id=decision_id)
     if decision is None:
         return None
-    stakeholders = await session.exec(
+    stakeholders = session.exec(
         select(Stakeholder.user_id)
         .where(Stakeholder.team_id == team_id, Stakeholder.decision_id == decision_id)
         .order_by(col(Stakeholder.user_id))
     )
-    commitments = await session.exec(
+    commitments = session.exec(
         select(Commitment)
         .where(Commitment.team_id == team_id, Commitment.decision_id == decision_id)
         .order_by(col(Commitment.committed_at))
     )
-    dissents = await session.exec(
+    dissents = session.exec(
         select(Dissent)
         .where(Dissent.team_id == team_id, Dissent.decision_id == decision_id)
         .order_by(col(Dissent.created_at))
@@ -84,33 +99,25 @@ async def load_decision_record(
     )
 
 
-async def get_commitment(
-    session: AsyncSession, *, team_id: str, decision_id: int, user_id: str
-) -> Commitment | None:
-    statement = select(Commitment).where(
-        Commitment.team_id == team_id,
-        Commitment.decision_id == decision_id,
-        Commitment.user_id == user_id,
-    )
-    return (await session.exec(statement)).first()
-
-
-async def get_dissent(session: AsyncSession, *, team_id: str, dissent_id: int) -> Dissent | None:
+def get_dissent(session: Session, *, team_id: str, dissent_id: int) -> Dissent | None:
     statement = select(Dissent).where(Dissent.team_id == team_id, Dissent.id == dissent_id)
-    return (await session.exec(statement)).first()
+    return session.exec(statement).first()
 
 
-async def get_dissent_by_person(
-    session: AsyncSession, *, team_id: str, decision_id: int, user_id: str
+def get_dissent_by_person(
+    session: Session, *, team_id: str, decision_id: int, user_id: str
 ) -> Dissent | None:
     statement = select(Dissent).where(
         Dissent.team_id == team_id, Dissent.decision_id == decision_id, Dissent.user_id == user_id
     )
-    return (await session.exec(statement)).first()
+    return session.exec(statement).first()
 
 
-async def add_event(
-    session: AsyncSession,
+_INSERT_EVENT = insert(_EVENT)
+
+
+def add_event(
+    session: Session,
     *,
     decision: Decision,
     actor_id: str,
@@ -119,35 +126,150 @@ async def add_event(
     detail: dict[str, Any] | None = None,
 ) -> None:
     assert decision.id is not None
-    session.add(
-        DecisionEvent(
-            decision_id=decision.id,
-            team_id=decision.team_id,
-            actor_id=actor_id,
-            kind=kind,
-            detail=json.dumps(detail or {}, sort_keys=True, default=str),
-            at=at,
+    _add_event(
+        session,
+        team_id=decision.team_id,
+        decision_id=decision.id,
+        actor_id=actor_id,
+        kind=kind,
+        at=at,
+        detail=detail,
+    )
+
+
+def _add_event(
+    session: Session,
+    *,
+    team_id: str,
+    decision_id: int,
+    actor_id: str,
+    kind: str,
+    at: datetime,
+    detail: dict[str, Any] | None,
+) -> None:
+    session.connection().execute(
+        _INSERT_EVENT,
+        {
+            "decision_id": decision_id,
+            "team_id": team_id,
+            "actor_id": actor_id,
+            "kind": kind,
+            "detail": json.dumps(detail or {}, sort_keys=True, default=str),
+            "at": at,
+        },
+    )
+
+
+# The commit click's queries are SQLAlchemy Core with statements built once, because the
+# click waits for them: the ORM's unit of work cost three times as much (BENCHMARKS.md).
+
+
+@dataclass(frozen=True)
+class StanceOnDecision:
+    """What a commit click needs to know: is the decision usable, and what did they say before."""
+
+    title: str
+    status: DecisionStatus
+    stance: Stance | None
+
+
+_STANCE_ON_DECISION = (
+    select(_DECISION.c.title, _DECISION.c.status, _COMMITMENT.c.stance)
+    .select_from(
+        _DECISION.outerjoin(
+            _COMMITMENT,
+            and_(
+                _COMMITMENT.c.decision_id == _DECISION.c.id,
+                _COMMITMENT.c.user_id == bindparam("user_id"),
+            ),
         )
     )
-    await session.flush()
+    .where(_DECISION.c.team_id == bindparam("team_id"), _DECISION.c.id == bindparam("decision_id"))
+)
+_INSERT_COMMITMENT = insert(_COMMITMENT)
+_UPDATE_COMMITMENT = (
+    update(_COMMITMENT)
+    .where(
+        _COMMITMENT.c.decision_id == bindparam("decision_id_"),
+        _COMMITMENT.c.user_id == bindparam("user_id_"),
+    )
+    .values(stance=bindparam("stance"), committed_at=bindparam("committed_at"))
+)
 
 
-async def list_events(
-    session: AsyncSession, *, team_id: str, decision_id: int
-) -> list[DecisionEvent]:
+def get_stance_on_decision(
+    session: Session, *, team_id: str, decision_id: int, user_id: str
+) -> StanceOnDecision | None:
+    row = (
+        session.connection()
+        .execute(
+            _STANCE_ON_DECISION,
+            {"team_id": team_id, "decision_id": decision_id, "user_id": user_id},
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    return StanceOnDecision(title=row.title, status=row.status, stance=row.stance)
+
+
+def save_stance(
+    session: Session,
+    *,
+    team_id: str,
+    decision_id: int,
+    user_id: str,
+    stance: Stance,
+    previous: Stance | None,
+    at: datetime,
+) -> None:
+    """Stores the person's new stance and the change in the history."""
+    if previous is None:
+        session.connection().execute(
+            _INSERT_COMMITMENT,
+            {
+                "decision_id": decision_id,
+                "team_id": team_id,
+                "user_id": user_id,
+                "stance": stance,
+                "committed_at": at,
+            },
+        )
+    else:
+        session.connection().execute(
+            _UPDATE_COMMITMENT,
+            {
+                "decision_id_": decision_id,
+                "user_id_": user_id,
+                "stance": stance,
+                "committed_at": at,
+            },
+        )
+    _add_event(
+        session,
+        team_id=team_id,
+        decision_id=decision_id,
+        actor_id=user_id,
+        kind="committed",
+        at=at,
+        detail={"stance": stance, "previous": previous},
+    )
+
+
+def list_events(session: Session, *, team_id: str, decision_id: int) -> list[DecisionEvent]:
     statement = (
         select(DecisionEvent)
         .where(DecisionEvent.team_id == team_id, DecisionEvent.decision_id == decision_id)
         .order_by(col(DecisionEvent.at), col(DecisionEvent.id))
     )
-    return list((await session.exec(statement)).all())
+    return list(session.exec(statement).all())
 
 
-async def list_all_decision_ids(session: AsyncSession) -> list[tuple[str, int]]:
+def list_all_decision_ids(session: Session) -> list[tuple[str, int]]:
     """(team_id, decision_id) for every decision, oldest first: what an export walks over."""
     statement = select(Decision.team_id, Decision.id).order_by(col(Decision.id))
     return [
         (team_id, decision_id)
-        for team_id, decision_id in (await session.exec(statement)).all()
+        for team_id, decision_id in session.exec(statement).all()
         if decision_id is not None
     ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.card_refresh import CardKey
 from bot.deps import Deps
+from bot.listeners.errors import report_to
 from bot.services import decisions
 from bot.slack_calls import (
     PrivateReply,
@@ -14,9 +16,10 @@ from bot.slack_calls import (
     post_in_thread,
     slack_error_code,
     tell_privately,
+    update_card,
 )
 from bot.ui.text import Message
-from bot.ui.thread import build_card_not_posted
+from bot.ui.thread import build_card_not_posted, merge_thread_lines
 from storage.models import Decision
 from storage.repository import DecisionRecord
 
@@ -53,11 +56,40 @@ async def publish_card(
     return True
 
 
-async def refresh_card(
-    client: AsyncWebClient, deps: Deps, decision: Decision, thread_line: Message | None
+def refresh_card(
+    client: AsyncWebClient,
+    deps: Deps,
+    decision: Decision,
+    thread_line: Message | None,
+    to: PrivateReply,
 ) -> None:
-    """Redraws the card and, when something changed, says so in one line in its thread."""
+    """Redraws the card and says in its thread what changed, coalesced with other changes.
+
+    If it fails, `to` is told privately.
+    """
     assert decision.id is not None
-    await deps.cards.refresh(client, deps.db, team_id=decision.team_id, decision_id=decision.id)
-    if thread_line is not None:
-        await post_in_thread(client, decision, thread_line)
+    refresh_card_of(client, deps, (decision.team_id, decision.id), thread_line, to)
+
+
+def refresh_card_of(
+    client: AsyncWebClient,
+    deps: Deps,
+    key: CardKey,
+    thread_line: Message | None,
+    to: PrivateReply,
+) -> None:
+    """refresh_card, for a decision known by its (team_id, decision_id)."""
+    team_id, decision_id = key
+    if not deps.cards.request(key, thread_line, report_to(client, to)):
+        return  # a redraw is under way and will pick this up
+
+    async def redraw(lines: list[Message]) -> None:
+        async with deps.followups.slot():
+            record = await decisions.load_record(deps.db, team_id=team_id, decision_id=decision_id)
+            await update_card(client, record)
+        for message in merge_thread_lines(lines):
+            await deps.pace.channel_post(team_id, record.decision.channel_id)
+            async with deps.followups.slot():
+                await post_in_thread(client, record.decision, message)
+
+    deps.followups.start(deps.cards.run(key, redraw), on_error=report_to(client, to), bounded=False)

@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.services.lookup import require_decision
+from sqlmodel import Session
+
+from bot.services.lookup import ensure_usable
 from storage import repository
 from storage.db import Database
-from storage.models import Commitment, Decision, Stance
+from storage.models import Stance
 
 
 @dataclass(frozen=True)
 class CommitmentOutcome:
-    decision: Decision
+    team_id: str
+    decision_id: int
     stance: Stance
     previous: Stance | None
 
@@ -29,29 +32,25 @@ async def record_commitment(
 
     Only the write happens here, because the click waits for it; the card is redrawn later.
     """
-    async with db.transaction() as session:
-        decision = await require_decision(session, team_id=team_id, decision_id=decision_id)
-        existing = await repository.get_commitment(
-            session, team_id=team_id, decision_id=decision_id, user_id=user_id
-        )
-        previous = existing.stance if existing else None
+
+    def write(session: Session) -> CommitmentOutcome:
+        previous = ensure_usable(
+            repository.get_stance_on_decision(
+                session, team_id=team_id, decision_id=decision_id, user_id=user_id
+            )
+        ).stance
         if previous is not stance:
-            commitment = existing or Commitment(
-                decision_id=decision_id,
+            repository.save_stance(
+                session,
                 team_id=team_id,
+                decision_id=decision_id,
                 user_id=user_id,
                 stance=stance,
-                committed_at=now,
-            )
-            commitment.stance = stance
-            commitment.committed_at = now
-            session.add(commitment)
-            await repository.add_event(
-                session,
-                decision=decision,
-                actor_id=user_id,
-                kind="committed",
+                previous=previous,
                 at=now,
-                detail={"stance": stance, "previous": previous},
             )
-    return CommitmentOutcome(decision=decision, stance=stance, previous=previous)
+        return CommitmentOutcome(
+            team_id=team_id, decision_id=decision_id, stance=stance, previous=previous
+        )
+
+    return await db.write(write)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlmodel import Session
+
 from bot.services.classification import (
     DOOR,
     TYPE_LABEL,
@@ -14,7 +16,7 @@ from bot.services.classification import (
 )
 from bot.services.errors import InvalidInput
 from bot.services.lookup import reload_record, require_decision
-from bot.services.permissions import AdminCheck, ensure_can_manage
+from bot.services.permissions import AdminCheck, admin_matters, ensure_can_manage
 from storage import repository
 from storage.db import Database
 from storage.models import Decision, DecisionStatus, DecisionType
@@ -27,6 +29,8 @@ COMMIT_BY_DEFAULT_DAYS = 3
 REVISIT_DEFAULT_DAYS = 30
 FURTHEST_DATE_DAYS = 2 * 366
 NOT_SURE = "not_sure"
+CHANGE_TYPE = "change its type"
+CLOSE = "close it"
 
 
 @dataclass(frozen=True)
@@ -158,8 +162,9 @@ def validate_draft(draft: DecisionDraft, now: datetime) -> Decision:
 
 
 async def load_record(db: Database, *, team_id: str, decision_id: int) -> DecisionRecord:
-    async with db.snapshot() as session:
-        return await reload_record(session, team_id=team_id, decision_id=decision_id)
+    return await db.read(
+        lambda session: reload_record(session, team_id=team_id, decision_id=decision_id)
+    )
 
 
 @dataclass(frozen=True)
@@ -174,20 +179,19 @@ async def record_decision(
     """Validates the draft and stores it with its stakeholders and the first history event."""
     decision = validate_draft(draft, now)
     decision.source_view_id = source_view_id
-    async with db.transaction() as session:
+
+    def write(session: Session) -> RecordedDecision:
         if source_view_id:
-            existing = await repository.find_decision_by_view(
+            existing = repository.find_decision_by_view(
                 session, team_id=draft.team_id, source_view_id=source_view_id
             )
             if existing is not None and existing.id is not None:
-                record = await reload_record(
-                    session, team_id=draft.team_id, decision_id=existing.id
-                )
+                record = reload_record(session, team_id=draft.team_id, decision_id=existing.id)
                 return RecordedDecision(record=record, created=False)
-        await repository.insert_decision(
+        repository.insert_decision(
             session, decision=decision, stakeholder_ids=draft.stakeholder_ids
         )
-        await repository.add_event(
+        repository.add_event(
             session,
             decision=decision,
             actor_id=draft.recorder_id,
@@ -196,21 +200,23 @@ async def record_decision(
             detail={"type": decision.decision_type, "type_reason": decision.type_reason},
         )
         assert decision.id is not None
-        record = await reload_record(session, team_id=decision.team_id, decision_id=decision.id)
-    return RecordedDecision(record=record, created=True)
+        record = reload_record(session, team_id=decision.team_id, decision_id=decision.id)
+        return RecordedDecision(record=record, created=True)
+
+    return await db.write(write)
 
 
 async def mark_card_posted(
     db: Database, *, team_id: str, decision_id: int, message_ts: str, now: datetime
 ) -> None:
-    async with db.transaction() as session:
-        decision = await require_decision(
+    def write(session: Session) -> None:
+        decision = require_decision(
             session, team_id=team_id, decision_id=decision_id, open_only=False
         )
         decision.message_ts = message_ts
         decision.updated_at = now
         session.add(decision)
-        await repository.add_event(
+        repository.add_event(
             session,
             decision=decision,
             actor_id=decision.recorder_id,
@@ -219,14 +225,42 @@ async def mark_card_posted(
             detail={"channel": decision.channel_id, "ts": message_ts},
         )
 
+    await db.write(write)
+
+
+async def _check_can_manage(
+    db: Database,
+    *,
+    team_id: str,
+    decision_id: int,
+    actor_id: str,
+    is_admin: AdminCheck,
+    what: str,
+    open_only: bool = True,
+) -> tuple[Decision, bool]:
+    """The decision and whether the actor is an admin, if the actor may manage it."""
+    decision = await db.read(
+        lambda session: require_decision(
+            session, team_id=team_id, decision_id=decision_id, open_only=open_only
+        )
+    )
+    actor_is_admin = await admin_matters(decision, actor_id, is_admin)
+    ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=what)
+    return decision, actor_is_admin
+
 
 async def ensure_can_change(
     db: Database, *, team_id: str, decision_id: int, actor_id: str, is_admin: AdminCheck
 ) -> Decision:
     """Checked before the change-type form opens, so only those who may change it see it."""
-    async with db.snapshot() as session:
-        decision = await require_decision(session, team_id=team_id, decision_id=decision_id)
-    await ensure_can_manage(decision, actor_id, is_admin, "change its type")
+    decision, _ = await _check_can_manage(
+        db,
+        team_id=team_id,
+        decision_id=decision_id,
+        actor_id=actor_id,
+        is_admin=is_admin,
+        what=CHANGE_TYPE,
+    )
     return decision
 
 
@@ -242,9 +276,18 @@ async def change_type(
     now: datetime,
 ) -> tuple[DecisionRecord, bool]:
     """Switches between Type 1 and Type 2, with the dates that go with the new type."""
-    async with db.transaction() as session:
-        decision = await require_decision(session, team_id=team_id, decision_id=decision_id)
-        await ensure_can_manage(decision, actor_id, is_admin, "change its type")
+    _, actor_is_admin = await _check_can_manage(
+        db,
+        team_id=team_id,
+        decision_id=decision_id,
+        actor_id=actor_id,
+        is_admin=is_admin,
+        what=CHANGE_TYPE,
+    )
+
+    def write(session: Session) -> tuple[DecisionRecord, bool]:
+        decision = require_decision(session, team_id=team_id, decision_id=decision_id)
+        ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=CHANGE_TYPE)
         changed = decision.decision_type is not new_type
         if changed:
             old_type = decision.decision_type
@@ -260,7 +303,7 @@ async def change_type(
                 decision.commit_by = None
             decision.updated_at = now
             session.add(decision)
-            await repository.add_event(
+            repository.add_event(
                 session,
                 decision=decision,
                 actor_id=actor_id,
@@ -268,8 +311,9 @@ async def change_type(
                 at=now,
                 detail={"from": old_type, "to": new_type, "reason": decision.type_reason},
             )
-        record = await reload_record(session, team_id=team_id, decision_id=decision_id)
-    return record, changed
+        return reload_record(session, team_id=team_id, decision_id=decision_id), changed
+
+    return await db.write(write)
 
 
 async def close_decision(
@@ -282,18 +326,29 @@ async def close_decision(
     now: datetime,
 ) -> tuple[DecisionRecord, bool]:
     """Closes a decision to further commitments; closing it twice changes nothing."""
-    async with db.transaction() as session:
-        decision = await require_decision(
+    _, actor_is_admin = await _check_can_manage(
+        db,
+        team_id=team_id,
+        decision_id=decision_id,
+        actor_id=actor_id,
+        is_admin=is_admin,
+        what=CLOSE,
+        open_only=False,
+    )
+
+    def write(session: Session) -> tuple[DecisionRecord, bool]:
+        decision = require_decision(
             session, team_id=team_id, decision_id=decision_id, open_only=False
         )
-        await ensure_can_manage(decision, actor_id, is_admin, "close it")
+        ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=CLOSE)
         changed = decision.status is not DecisionStatus.CLOSED
         if changed:
             decision.status = DecisionStatus.CLOSED
             decision.closed_at = decision.updated_at = now
             session.add(decision)
-            await repository.add_event(
+            repository.add_event(
                 session, decision=decision, actor_id=actor_id, kind="closed", at=now
             )
-        record = await reload_record(session, team_id=team_id, decision_id=decision_id)
-    return record, changed
+        return reload_record(session, team_id=team_id, decision_id=decision_id), changed
+
+    return await db.write(write)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlmodel import Session
+
 from bot.services.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.lookup import reload_record, require_decision
 from bot.services.permissions import ensure_is_decider
@@ -36,8 +38,9 @@ async def ensure_can_dissent(
     db: Database, *, team_id: str, decision_id: int, user_id: str
 ) -> Decision:
     """Checked before the dissent form opens, so nobody writes reasons that can't be stored."""
-    async with db.snapshot() as session:
-        decision = await require_decision(session, team_id=team_id, decision_id=decision_id)
+    decision = await db.read(
+        lambda session: require_decision(session, team_id=team_id, decision_id=decision_id)
+    )
     if user_id == decision.decider_id:
         raise NotAllowed(
             "You're the decider, so there is no one to answer your dissent. "
@@ -64,9 +67,10 @@ async def record_dissent(
     if errors:
         raise InvalidInput(errors)
     await ensure_can_dissent(db, team_id=team_id, decision_id=decision_id, user_id=user_id)
-    async with db.transaction() as session:
-        decision = await require_decision(session, team_id=team_id, decision_id=decision_id)
-        dissent = await repository.get_dissent_by_person(
+
+    def write(session: Session) -> DissentOutcome:
+        decision = require_decision(session, team_id=team_id, decision_id=decision_id)
+        dissent = repository.get_dissent_by_person(
             session, team_id=team_id, decision_id=decision_id, user_id=user_id
         )
         unchanged = (
@@ -89,8 +93,8 @@ async def record_dissent(
             dissent.heard = dissent.weighed = dissent.answered_by = None
             dissent.answered_at = None
             session.add(dissent)
-            await session.flush()
-            await repository.add_event(
+            session.flush()
+            repository.add_event(
                 session,
                 decision=decision,
                 actor_id=user_id,
@@ -102,22 +106,27 @@ async def record_dissent(
                     "would_change_mind": would_change_mind,
                 },
             )
-        record = await reload_record(session, team_id=team_id, decision_id=decision_id)
-    return DissentOutcome(record=record, dissent=dissent, changed=not unchanged)
+        record = reload_record(session, team_id=team_id, decision_id=decision_id)
+        return DissentOutcome(record=record, dissent=dissent, changed=not unchanged)
+
+    return await db.write(write)
 
 
 async def find_dissent_to_answer(
     db: Database, *, team_id: str, dissent_id: int, actor_id: str
 ) -> tuple[DecisionRecord, Dissent]:
     """The dissent and its decision, if the actor is the decider and the decision is open."""
-    async with db.snapshot() as session:
-        dissent = await repository.get_dissent(session, team_id=team_id, dissent_id=dissent_id)
+
+    def read(session: Session) -> tuple[DecisionRecord, Dissent]:
+        dissent = repository.get_dissent(session, team_id=team_id, dissent_id=dissent_id)
         if dissent is None:
             raise NotFound("That dissent no longer exists.")
-        decision = await require_decision(session, team_id=team_id, decision_id=dissent.decision_id)
+        decision = require_decision(session, team_id=team_id, decision_id=dissent.decision_id)
         ensure_is_decider(decision, actor_id, "answer dissent on this decision")
-        record = await reload_record(session, team_id=team_id, decision_id=dissent.decision_id)
-    return record, dissent
+        record = reload_record(session, team_id=team_id, decision_id=dissent.decision_id)
+        return record, dissent
+
+    return await db.read(read)
 
 
 async def answer_dissent(
@@ -137,18 +146,19 @@ async def answer_dissent(
     _check_length(errors, "answer_weighed", weighed, ANSWER_MAX, "Say how you weighed it.")
     if errors:
         raise InvalidInput(errors)
-    async with db.transaction() as session:
-        dissent = await repository.get_dissent(session, team_id=team_id, dissent_id=dissent_id)
+
+    def write(session: Session) -> DissentOutcome:
+        dissent = repository.get_dissent(session, team_id=team_id, dissent_id=dissent_id)
         if dissent is None:
             raise NotFound("That dissent no longer exists.")
-        decision = await require_decision(session, team_id=team_id, decision_id=dissent.decision_id)
+        decision = require_decision(session, team_id=team_id, decision_id=dissent.decision_id)
         ensure_is_decider(decision, actor_id, "answer dissent on this decision")
         changed = (dissent.heard, dissent.weighed) != (heard, weighed)
         if changed:
             dissent.heard, dissent.weighed = heard, weighed
             dissent.answered_by, dissent.answered_at = actor_id, now
             session.add(dissent)
-            await repository.add_event(
+            repository.add_event(
                 session,
                 decision=decision,
                 actor_id=actor_id,
@@ -156,5 +166,7 @@ async def answer_dissent(
                 at=now,
                 detail={"dissent_id": dissent.id, "heard": heard, "weighed": weighed},
             )
-        record = await reload_record(session, team_id=team_id, decision_id=dissent.decision_id)
-    return DissentOutcome(record=record, dissent=dissent, changed=changed)
+        record = reload_record(session, team_id=team_id, decision_id=dissent.decision_id)
+        return DissentOutcome(record=record, dissent=dissent, changed=changed)
+
+    return await db.write(write)

@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from storage import repository
 from storage.db import Database
@@ -24,15 +24,16 @@ def _plain(row: SQLModel) -> dict[str, Any]:
 
 async def export_decisions(db: Database) -> dict[str, Any]:
     """Every decision of every team, oldest first, in a JSON-ready document."""
-    decisions: list[dict[str, Any]] = []
-    async with db.snapshot() as session:
-        for team_id, decision_id in await repository.list_all_decision_ids(session):
-            record = await repository.load_decision_record(
+
+    def read(session: Session) -> list[dict[str, Any]]:
+        decisions: list[dict[str, Any]] = []
+        for team_id, decision_id in repository.list_all_decision_ids(session):
+            record = repository.load_decision_record(
                 session, team_id=team_id, decision_id=decision_id
             )
             if record is None:
                 continue
-            events = await repository.list_events(session, team_id=team_id, decision_id=decision_id)
+            events = repository.list_events(session, team_id=team_id, decision_id=decision_id)
             item = _plain(record.decision)
             item["stakeholders"] = record.stakeholder_ids
             item["commitments"] = [_plain(c) for c in record.commitments.values()]
@@ -41,6 +42,9 @@ async def export_decisions(db: Database) -> dict[str, Any]:
                 {**_plain(event), "detail": json.loads(event.detail)} for event in events
             ]
             decisions.append(item)
+        return decisions
+
+    decisions = await db.read(read)
     return {
         "format": "decisionbot-export",
         "version": EXPORT_FORMAT_VERSION,

@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
-from sqlmodel.ext.asyncio.session import AsyncSession
+from typing import Protocol, TypeVar
+
+from sqlmodel import Session
 
 from bot.services.errors import DecisionClosed, NotFound
 from storage import repository
 from storage.models import Decision, DecisionStatus
 
 
-async def require_decision(
-    session: AsyncSession, *, team_id: str, decision_id: int, open_only: bool = True
-) -> Decision:
-    decision = await repository.get_decision(session, team_id=team_id, decision_id=decision_id)
-    if decision is None:
+class _Titled(Protocol):
+    @property
+    def title(self) -> str: ...
+    @property
+    def status(self) -> DecisionStatus: ...
+
+
+Found = TypeVar("Found", bound=_Titled)
+
+
+def ensure_usable(found: Found | None, *, open_only: bool = True) -> Found:
+    """What was found, unless it is missing (or closed, when only open ones will do)."""
+    if found is None:
         raise NotFound("That decision no longer exists.")
-    if open_only and decision.status is DecisionStatus.CLOSED:
-        raise DecisionClosed(
-            f"\u201c{decision.title}\u201d is closed, so it can't change any more."
-        )
-    return decision
+    if open_only and found.status is DecisionStatus.CLOSED:
+        raise DecisionClosed(f"\u201c{found.title}\u201d is closed, so it can't change any more.")
+    return found
 
 
-async def reload_record(
-    session: AsyncSession, *, team_id: str, decision_id: int
-) -> repository.DecisionRecord:
-    record = await repository.load_decision_record(
-        session, team_id=team_id, decision_id=decision_id
-    )
+def require_decision(
+    session: Session, *, team_id: str, decision_id: int, open_only: bool = True
+) -> Decision:
+    decision = repository.get_decision(session, team_id=team_id, decision_id=decision_id)
+    return ensure_usable(decision, open_only=open_only)
+
+
+def reload_record(session: Session, *, team_id: str, decision_id: int) -> repository.DecisionRecord:
+    record = repository.load_decision_record(session, team_id=team_id, decision_id=decision_id)
     if record is None:
         raise NotFound("That decision no longer exists.")
     return record

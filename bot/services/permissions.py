@@ -11,11 +11,23 @@ from storage.models import Decision
 AdminCheck = Callable[[], Awaitable[bool]]
 
 
-async def ensure_can_manage(
-    decision: Decision, actor_id: str, is_admin: AdminCheck, what: str
+def _owns(decision: Decision, actor_id: str) -> bool:
+    return actor_id in (decision.decider_id, decision.recorder_id)
+
+
+async def admin_matters(decision: Decision, actor_id: str, is_admin: AdminCheck) -> bool:
+    """Whether the actor is an admin, asked only when that is what decides it.
+
+    Asked before a write, because a write runs on the writer thread and can't wait on Slack.
+    """
+    return not _owns(decision, actor_id) and await is_admin()
+
+
+def ensure_can_manage(
+    decision: Decision, actor_id: str, *, actor_is_admin: bool, what: str
 ) -> None:
     """Raises NotAllowed, naming who can, unless the actor may manage this decision."""
-    if actor_id in (decision.decider_id, decision.recorder_id) or await is_admin():
+    if _owns(decision, actor_id) or actor_is_admin:
         return
     recorder = (
         ""

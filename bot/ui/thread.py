@@ -22,6 +22,30 @@ def build_commitment_line(user_id: str, stance: Stance, previous: Stance | None)
     return Message(text=text)
 
 
+# Short lines gathered in a burst go out as one message; a message has room for many more.
+LINES_PER_MESSAGE = 40
+
+
+def merge_thread_lines(lines: list[Message]) -> list[Message]:
+    """Joins consecutive plain lines into one message each; messages with buttons stay whole."""
+    merged: list[Message] = []
+    run: list[str] = []
+    for line in lines:
+        if line.blocks:
+            if run:
+                merged.append(Message(text="\n".join(run)))
+                run = []
+            merged.append(line)
+            continue
+        run.append(line.text)
+        if len(run) == LINES_PER_MESSAGE:
+            merged.append(Message(text="\n".join(run)))
+            run = []
+    if run:
+        merged.append(Message(text="\n".join(run)))
+    return merged
+
+
 def build_dissent_message(decision: Decision, dissent: Dissent) -> Message:
     """The dissent in the thread, asking the decider to answer it."""
     assert dissent.id is not None

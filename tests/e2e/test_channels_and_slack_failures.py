@@ -10,8 +10,7 @@ from tests.harness import BotUnderTest
 
 
 async def stored_decision_count(bot: BotUnderTest) -> int:
-    async with bot.deps.db.transaction() as session:
-        return len(await repository.list_all_decision_ids(session))
+    return len(await bot.deps.db.read(repository.list_all_decision_ids))
 
 
 async def test_a_public_channel_without_the_bot_is_joined_and_gets_the_card(
@@ -62,8 +61,9 @@ async def test_a_rate_limited_card_post_waits_and_posts_once(bot: BotUnderTest) 
     bot.stand_in.fail_next("chat.postMessage", status=429, error="ratelimited", retry_after=1)
     await record_decision(bot, stakeholders=[BOB])
     assert len(bot.stand_in.channel_messages(CHANNEL)) == 1
-    async with bot.deps.db.transaction() as session:
-        decision = await repository.get_decision(session, team_id=TEAM, decision_id=1)
+    decision = await bot.deps.db.read(
+        lambda session: repository.get_decision(session, team_id=TEAM, decision_id=1)
+    )
     assert decision is not None and decision.message_ts == bot.card(CHANNEL)["ts"]
 
 

@@ -12,8 +12,9 @@ from tests.harness import BotUnderTest, blocks_text
 
 
 async def history(bot: BotUnderTest, kind: str) -> list[dict[str, object]]:
-    async with bot.deps.db.transaction() as session:
-        events = await repository.list_events(session, team_id=TEAM, decision_id=1)
+    events = await bot.deps.db.read(
+        lambda session: repository.list_events(session, team_id=TEAM, decision_id=1)
+    )
     return [json.loads(e.detail) | {"actor": e.actor_id} for e in events if e.kind == kind]
 
 

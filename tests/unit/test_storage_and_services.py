@@ -38,10 +38,11 @@ async def a_decision(db: Database, team_id: str = "T1") -> int:
 
 async def test_stakeholders_are_stored_once_each(db: Database) -> None:
     decision_id = await a_decision(db)
-    async with db.transaction() as session:
-        record = await repository.load_decision_record(
+    record = await db.read(
+        lambda session: repository.load_decision_record(
             session, team_id="T1", decision_id=decision_id
         )
+    )
     assert record is not None and record.stakeholder_ids == ["U2", "U3"]
 
 
@@ -51,8 +52,10 @@ async def test_every_query_is_scoped_by_team(db: Database) -> None:
         await record_commitment(
             db, team_id="T2", decision_id=decision_id, user_id="U2", stance=Stance.AGREE, now=NOW
         )
-    async with db.transaction() as session:
-        assert await repository.get_decision(session, team_id="T2", decision_id=decision_id) is None
+    found = await db.read(
+        lambda session: repository.get_decision(session, team_id="T2", decision_id=decision_id)
+    )
+    assert found is None
 
 
 async def test_simultaneous_identical_clicks_store_one_commitment_and_one_event(
@@ -73,15 +76,17 @@ async def test_simultaneous_identical_clicks_store_one_commitment_and_one_event(
         ]
     )
     assert sum(outcome.changed for outcome in outcomes) == 1
-    async with db.transaction() as session:
-        events = await repository.list_events(session, team_id="T1", decision_id=decision_id)
+    events = await db.read(
+        lambda session: repository.list_events(session, team_id="T1", decision_id=decision_id)
+    )
     assert [e.kind for e in events] == ["recorded", "committed"]
 
 
 async def test_timestamps_come_back_as_aware_utc(db: Database) -> None:
     decision_id = await a_decision(db)
-    async with db.transaction() as session:
-        decision = await repository.get_decision(session, team_id="T1", decision_id=decision_id)
+    decision = await db.read(
+        lambda session: repository.get_decision(session, team_id="T1", decision_id=decision_id)
+    )
     assert (
         decision is not None
         and decision.created_at == NOW
@@ -160,7 +165,7 @@ async def test_the_export_command_writes_json(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await a_decision(db)
-    monkeypatch.setenv("DATABASE_URL", str(db.engine.url).replace("+aiosqlite", ""))
+    monkeypatch.setenv("DATABASE_URL", db.url)
     out = tmp_path / "export.json"
     # The command runs its own event loop, as it does from a shell.
     exit_code = await asyncio.to_thread(main, ["export", "--format", "json", "--out", str(out)])

@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.ids import Action
-from bot.listeners.card_work import refresh_card
+from bot.listeners.card_work import refresh_card_of
 from bot.listeners.errors import report_to
 from bot.listeners.payload import id_from_button, reply_to, team_id_of, user_id_of
 from bot.services.commitments import record_commitment
@@ -41,11 +41,12 @@ async def handle_commit(
     await ack()
     to = reply_to(body)
     if outcome.changed:
-        work = refresh_card(
-            client, deps, outcome.decision, build_commitment_line(user_id, stance, outcome.previous)
-        )
-    else:
-        work = tell_privately(
+        line = build_commitment_line(user_id, stance, outcome.previous)
+        refresh_card_of(client, deps, (outcome.team_id, outcome.decision_id), line, to)
+        return
+    deps.followups.start(
+        tell_privately(
             client, to, Message(text=f"You've already {STANCE_DONE[stance]}. Nothing changed.")
-        )
-    deps.followups.start(work, on_error=report_to(client, to))
+        ),
+        on_error=report_to(client, to),
+    )

@@ -71,7 +71,4 @@ async def handle_close_decision(
     )
     await ack()
     line = build_closed_line(user_id) if changed else None
-    deps.followups.start(
-        refresh_card(client, deps, record.decision, line),
-        on_error=report_to(client, reply_to(body)),
-    )
+    refresh_card(client, deps, record.decision, line, reply_to(body))

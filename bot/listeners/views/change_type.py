@@ -11,7 +11,6 @@ from bot.deps import deps_of
 from bot.ids import Block
 from bot.listeners.actions.decider import admin_check
 from bot.listeners.card_work import refresh_card
-from bot.listeners.errors import report_to
 from bot.listeners.forms import selected_value, text_value
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services.decisions import change_type
@@ -46,6 +45,4 @@ async def handle_change_type_submission(
         return
     to = PrivateReply(user_id=user_id, channel_id=record.decision.channel_id)
     line = build_type_change_line(record.decision, user_id)
-    deps.followups.start(
-        refresh_card(client, deps, record.decision, line), on_error=report_to(client, to)
-    )
+    refresh_card(client, deps, record.decision, line, to)

@@ -10,7 +10,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import deps_of
 from bot.ids import Block
 from bot.listeners.card_work import refresh_card
-from bot.listeners.errors import report_to
 from bot.listeners.forms import text_value
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services.dissent import answer_dissent, record_dissent
@@ -39,9 +38,7 @@ async def handle_dissent_submission(
     record = outcome.record
     to = PrivateReply(user_id=user_id_of(body), channel_id=record.decision.channel_id)
     line = build_dissent_message(record.decision, outcome.dissent)
-    deps.followups.start(
-        refresh_card(client, deps, record.decision, line), on_error=report_to(client, to)
-    )
+    refresh_card(client, deps, record.decision, line, to)
 
 
 async def handle_answer_submission(
@@ -64,6 +61,4 @@ async def handle_answer_submission(
     record = outcome.record
     to = PrivateReply(user_id=user_id_of(body), channel_id=record.decision.channel_id)
     line = build_answer_message(record.decision, outcome.dissent)
-    deps.followups.start(
-        refresh_card(client, deps, record.decision, line), on_error=report_to(client, to)
-    )
+    refresh_card(client, deps, record.decision, line, to)
