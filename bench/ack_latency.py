@@ -39,7 +39,28 @@ TOKEN = "xoxb-stand-in-token"
 TEAM = "T0BENCH"
 CHANNEL = "C0BENCH"
 DECISIONS = 50
-RATES = [25, 50, 100, 200, 400, 600, 800, 1000, 1200, 1500]
+RATES = [
+    25,
+    50,
+    100,
+    200,
+    400,
+    600,
+    800,
+    1000,
+    1100,
+    1200,
+    1300,
+    1400,
+    1500,
+    1750,
+    2000,
+    2250,
+    2500,
+    2750,
+    3000,
+    3500,
+]
 P99_LIMIT_MS = 100.0
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -293,6 +314,13 @@ async def main_async(seconds: float) -> None:
         for target, steps in results.items():
             print(f"  {target:<34} {highest_held(steps):>6}/s")
         bare_steps = {s.rate: s for s in results["bare Bolt app, ack only"]}
+        bare_held = highest_held(results["bare Bolt app, ack only"])
+        commit_held = highest_held(results["decisionbot commit click"])
+        print(
+            f"\ngoal, commit clicks hold at least half the bare app's rate: "
+            f"{commit_held}/s against {bare_held}/s ({commit_held / max(bare_held, 1):.0%}), "
+            f"{'met' if commit_held * 2 >= bare_held else 'NOT met'}"
+        )
         print("\ncommit click p99 / bare p99 at the same rate:")
         for step in results["decisionbot commit click"]:
             if step.rate in bare_steps and step.held and bare_steps[step.rate].held:
@@ -301,10 +329,13 @@ async def main_async(seconds: float) -> None:
             f"\npeak memory: decisionbot {peak_rss_mb(bot.pid):.0f} MB, bare app {peak_rss_mb(bare.pid):.0f} MB"
         )
     finally:
-        for process in (bot, bare, stand_in):
+        # Slack (the stand-in) goes last, so the bot can finish or cut short its follow-ups.
+        for process in (bot, bare):
             process.terminate()
-        for process in (bot, bare, stand_in):
-            process.wait(timeout=15)
+        for process in (bot, bare):
+            process.wait(timeout=30)
+        stand_in.terminate()
+        stand_in.wait(timeout=15)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -44,19 +45,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tune_garbage_collector() -> None:
+    """Fewer, shorter pauses from Python's cycle collector while serving.
+
+    Every request leaves many short-lived objects, and each full young generation paused the
+    event loop; those pauses were most of commit clicks' p99 (60 ms at 400/s, 13 ms with
+    this; BENCHMARKS.md). What exists after start-up is frozen out of collection, and
+    collection runs less often. Memory is still reclaimed: most objects are freed by
+    reference counting, not by this collector.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
+
+
 async def run_bot(settings: Settings, mode: Mode) -> None:
     db = Database(settings.database_url)
     await db.create_tables()
     deps = Deps(db=db)
     client = build_web_client(settings.slack_bot_token, settings.slack_api_url)
     app = build_app(client=client, deps=deps, signing_secret=settings.slack_signing_secret)
+    tune_garbage_collector()
     try:
         if mode is Mode.SOCKET:
             await serve_socket_mode(app, settings.slack_app_token)
         else:
             await serve_http(app, db, port=settings.port)
     finally:
-        await deps.followups.drain(within_seconds=10)
+        await deps.followups.stop(within_seconds=10)
         await close_web_client(client)
         await db.close()
 

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from storage.db import UnsupportedDatabase, check_database_url
+
 DEFAULT_DATABASE_URL = "sqlite:///decisionbot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
@@ -75,11 +77,17 @@ def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = Mode.HTT
     if not api_url.startswith(("https://", "http://")):
         raise ConfigError(f"SLACK_API_URL must be an http(s) URL, not {api_url!r}.")
 
+    database_url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    try:
+        check_database_url(database_url)
+    except UnsupportedDatabase as error:
+        raise ConfigError(str(error)) from None
+
     return Settings(
         slack_bot_token=bot_token,
         slack_signing_secret=signing_secret,
         slack_app_token=app_token,
-        database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+        database_url=database_url,
         slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
         port=int(port_text),
         log_level=log_level,

@@ -58,8 +58,30 @@ class FollowUps:
                     "could not report a failed follow-up to the person", exc_info=error
                 )
 
-    async def drain(self, within_seconds: float | None = None) -> None:
-        """Waits until no follow-up is running, including ones started while waiting."""
-        async with asyncio.timeout(within_seconds):
-            while self._tasks:
-                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+    async def drain(self, within_seconds: float | None = None) -> bool:
+        """Waits until no follow-up is running, including ones started while waiting.
+
+        False if some were still running after `within_seconds`.
+        """
+        try:
+            async with asyncio.timeout(within_seconds):
+                while self._tasks:
+                    await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        except TimeoutError:
+            return False
+        return True
+
+    async def stop(self, within_seconds: float) -> None:
+        """On shutdown: lets follow-ups finish for a while, then cuts the rest short."""
+        if await self.drain(within_seconds):
+            return
+        unfinished = list(self._tasks)
+        logger.warning(
+            "stopping with %d follow-ups unfinished (most likely card redraws waiting for "
+            "Slack's rate limit); the decisions are stored, and their cards catch up at the "
+            "next change",
+            len(unfinished),
+        )
+        for task in unfinished:
+            task.cancel()
+        await asyncio.gather(*unfinished, return_exceptions=True)

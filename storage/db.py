@@ -15,13 +15,12 @@ same turn of the loop share a transaction (storage/group_commit.py).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine.url import URL, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -40,11 +39,26 @@ class UnsupportedDatabase(ValueError):
     pass
 
 
+def check_database_url(database_url: str) -> None:
+    """Raises UnsupportedDatabase, saying what to write instead, unless the URL can be used."""
+    _normalise(database_url)
+
+
 def _normalise(database_url: str) -> URL:
-    """Accepts the URLs people write (sqlite:///x.db, postgresql://...)."""
-    url = make_url(database_url)
-    if url.drivername in ("postgres", "postgresql+psycopg2"):
-        url = url.set(drivername="postgresql")
+    """The URL, if it names a SQLite file."""
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        raise UnsupportedDatabase(
+            f"DATABASE_URL {database_url!r} is not a database URL. Write it like "
+            "sqlite:///decisionbot.db (a relative path) or sqlite:////var/lib/decisionbot.db."
+        ) from None
+    if url.get_backend_name() != "sqlite":
+        raise UnsupportedDatabase(
+            f"DATABASE_URL names {url.get_backend_name()!r}, but this version of decisionbot "
+            "stores its log in SQLite only (PostgreSQL comes with the scale-out work). "
+            "Use a file, e.g. sqlite:///decisionbot.db."
+        )
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
         raise UnsupportedDatabase(
             "DATABASE_URL points at an in-memory SQLite database, which would be lost on exit "
@@ -55,9 +69,7 @@ def _normalise(database_url: str) -> URL:
 
 
 def _async_url(url: URL) -> URL:
-    if url.get_backend_name() == "sqlite":
-        return url.set(drivername="sqlite+aiosqlite")
-    return url.set(drivername="postgresql+asyncpg")
+    return url.set(drivername="sqlite+aiosqlite")
 
 
 def _configure_sqlite(engine: Engine, *, read_only: bool) -> None:
@@ -96,11 +108,9 @@ class Database:
         self.url = url.render_as_string(hide_password=False)
         self.write_engine = create_engine(url, echo=echo)
         self.read_engine: AsyncEngine = create_async_engine(_async_url(url), echo=echo)
-        self._group_commit: GroupCommit | None = None
-        if url.get_backend_name() == "sqlite":
-            _configure_sqlite(self.write_engine, read_only=False)
-            _configure_sqlite(self.read_engine.sync_engine, read_only=True)
-            self._group_commit = GroupCommit(self._transaction, lock_wait_seconds=lock_wait_seconds)
+        _configure_sqlite(self.write_engine, read_only=False)
+        _configure_sqlite(self.read_engine.sync_engine, read_only=True)
+        self._group_commit = GroupCommit(self._transaction, lock_wait_seconds=lock_wait_seconds)
         self._read_sessions = async_sessionmaker(
             self.read_engine, class_=AsyncSession, expire_on_commit=False
         )
@@ -115,8 +125,6 @@ class Database:
         write sharing its transaction failed), so it must do nothing but database work on
         `session`.
         """
-        if self._group_commit is None:
-            return await asyncio.to_thread(self._transaction, work)
         return await self._group_commit.write(work)
 
     def _transaction(self, work: Callable[[Session], T]) -> T:

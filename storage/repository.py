@@ -11,21 +11,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, update
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from storage.models import (
     Commitment,
     Decision,
     DecisionEvent,
-    DecisionStatus,
     Dissent,
     Stakeholder,
-    Stance,
 )
 
-_DECISION = Decision.__table__  # type: ignore[attr-defined]
-_COMMITMENT = Commitment.__table__  # type: ignore[attr-defined]
 _EVENT = DecisionEvent.__table__  # type: ignore[attr-defined]
 
 
@@ -126,133 +122,16 @@ def add_event(
     detail: dict[str, Any] | None = None,
 ) -> None:
     assert decision.id is not None
-    _add_event(
-        session,
-        team_id=decision.team_id,
-        decision_id=decision.id,
-        actor_id=actor_id,
-        kind=kind,
-        at=at,
-        detail=detail,
-    )
-
-
-def _add_event(
-    session: Session,
-    *,
-    team_id: str,
-    decision_id: int,
-    actor_id: str,
-    kind: str,
-    at: datetime,
-    detail: dict[str, Any] | None,
-) -> None:
     session.connection().execute(
         _INSERT_EVENT,
         {
-            "decision_id": decision_id,
-            "team_id": team_id,
+            "decision_id": decision.id,
+            "team_id": decision.team_id,
             "actor_id": actor_id,
             "kind": kind,
             "detail": json.dumps(detail or {}, sort_keys=True, default=str),
             "at": at,
         },
-    )
-
-
-# The commit click's queries are SQLAlchemy Core with statements built once, because the
-# click waits for them: the ORM's unit of work cost three times as much (BENCHMARKS.md).
-
-
-@dataclass(frozen=True)
-class StanceOnDecision:
-    """What a commit click needs to know: is the decision usable, and what did they say before."""
-
-    title: str
-    status: DecisionStatus
-    stance: Stance | None
-
-
-_STANCE_ON_DECISION = (
-    select(_DECISION.c.title, _DECISION.c.status, _COMMITMENT.c.stance)
-    .select_from(
-        _DECISION.outerjoin(
-            _COMMITMENT,
-            and_(
-                _COMMITMENT.c.decision_id == _DECISION.c.id,
-                _COMMITMENT.c.user_id == bindparam("user_id"),
-            ),
-        )
-    )
-    .where(_DECISION.c.team_id == bindparam("team_id"), _DECISION.c.id == bindparam("decision_id"))
-)
-_INSERT_COMMITMENT = insert(_COMMITMENT)
-_UPDATE_COMMITMENT = (
-    update(_COMMITMENT)
-    .where(
-        _COMMITMENT.c.decision_id == bindparam("decision_id_"),
-        _COMMITMENT.c.user_id == bindparam("user_id_"),
-    )
-    .values(stance=bindparam("stance"), committed_at=bindparam("committed_at"))
-)
-
-
-def get_stance_on_decision(
-    session: Session, *, team_id: str, decision_id: int, user_id: str
-) -> StanceOnDecision | None:
-    row = (
-        session.connection()
-        .execute(
-            _STANCE_ON_DECISION,
-            {"team_id": team_id, "decision_id": decision_id, "user_id": user_id},
-        )
-        .first()
-    )
-    if row is None:
-        return None
-    return StanceOnDecision(title=row.title, status=row.status, stance=row.stance)
-
-
-def save_stance(
-    session: Session,
-    *,
-    team_id: str,
-    decision_id: int,
-    user_id: str,
-    stance: Stance,
-    previous: Stance | None,
-    at: datetime,
-) -> None:
-    """Stores the person's new stance and the change in the history."""
-    if previous is None:
-        session.connection().execute(
-            _INSERT_COMMITMENT,
-            {
-                "decision_id": decision_id,
-                "team_id": team_id,
-                "user_id": user_id,
-                "stance": stance,
-                "committed_at": at,
-            },
-        )
-    else:
-        session.connection().execute(
-            _UPDATE_COMMITMENT,
-            {
-                "decision_id_": decision_id,
-                "user_id_": user_id,
-                "stance": stance,
-                "committed_at": at,
-            },
-        )
-    _add_event(
-        session,
-        team_id=team_id,
-        decision_id=decision_id,
-        actor_id=user_id,
-        kind="committed",
-        at=at,
-        detail={"stance": stance, "previous": previous},
     )
 
 

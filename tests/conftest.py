@@ -52,5 +52,5 @@ async def bot(stand_in: SlackStandIn, db: Database) -> AsyncIterator[BotUnderTes
     yield BotUnderTest(
         stand_in=stand_in, app=app, deps=deps, signing_secret=SIGNING_SECRET, team_id=TEAM
     )
-    await deps.followups.drain(within_seconds=15)
+    assert await deps.followups.drain(within_seconds=15), "follow-ups still running"
     await close_web_client(client)

@@ -89,7 +89,7 @@ class BotUnderTest:
 
     async def settle(self) -> None:
         """Waits for the work the bot does after its acks (posting, updating, opening)."""
-        await self.deps.followups.drain(within_seconds=15)
+        assert await self.deps.followups.drain(within_seconds=15), "follow-ups still running"
 
     # ---- what a person does --------------------------------------------------------------
     async def command(self, text: str, *, user: str, channel: str) -> BoltResponse:
@@ -114,8 +114,12 @@ class BotUnderTest:
         channel: str,
         value: str | None = None,
         ephemeral: bool = False,
+        settle: bool = True,
     ) -> BoltResponse:
-        """Clicks a button on a message (a card, a thread reply, or a private note)."""
+        """Clicks a button on a message (a card, a thread reply, or a private note).
+
+        settle=False returns at the ack, before the follow-up work, as for clicks in a burst.
+        """
         block_id, element = find_element(message["blocks"], action_id, value)
         action = {
             "action_id": action_id,
@@ -142,7 +146,8 @@ class BotUnderTest:
         if not ephemeral:
             payload["message"] = message
         response = await self.send(interactive_body(payload))
-        await self.settle()
+        if settle:
+            await self.settle()
         return response
 
     def _view_payload(self, stored: StoredView) -> dict[str, Any]:

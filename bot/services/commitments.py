@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.services.lookup import ensure_usable
-from storage import repository
+from storage import commit_clicks
 from storage.db import Database
 from storage.models import Stance
 
@@ -35,12 +35,12 @@ async def record_commitment(
 
     def write(session: Session) -> CommitmentOutcome:
         previous = ensure_usable(
-            repository.get_stance_on_decision(
+            commit_clicks.get_stance_on_decision(
                 session, team_id=team_id, decision_id=decision_id, user_id=user_id
             )
         ).stance
         if previous is not stance:
-            repository.save_stance(
+            commit_clicks.save_stance(
                 session,
                 team_id=team_id,
                 decision_id=decision_id,

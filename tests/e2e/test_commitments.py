@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 from bot.ids import Action
+from bot.pacing import CHAT_UPDATE
 from storage import repository
-from tests.conftest import ALICE, BOB, CAROL, CHANNEL, TEAM
+from tests.conftest import ALICE, BOB, CAROL, CHANNEL, DAN, TEAM
 from tests.e2e.flows import record_decision
 from tests.harness import BotUnderTest, blocks_text
 
@@ -111,3 +112,30 @@ async def test_a_closed_decision_refuses_commitments_privately(bot: BotUnderTest
     assert response.status == 200
     assert "is closed, so it can't change any more" in bot.stand_in.responses[-1]["text"]
     assert await history(bot, "committed") == []
+
+
+async def test_a_burst_of_clicks_is_one_card_redraw_and_one_thread_message(
+    bot: BotUnderTest,
+) -> None:
+    card = await record_decision(bot, stakeholders=[BOB, CAROL, DAN])
+    updates_before = len(bot.stand_in.calls_to("chat.update"))
+    # A busy workspace has spent Slack's chat.update budget, so the redraw waits its turn.
+    for _ in range(CHAT_UPDATE.burst):
+        bot.deps.pace.reserve(("chat.update", TEAM), CHAT_UPDATE)
+
+    for person, action in ((BOB, Action.COMMIT_AGREE), (CAROL, Action.COMMIT_DISAGREE)):
+        response = await bot.click(card, action, user=person, channel=CHANNEL, settle=False)
+        assert response.status == 200
+    await bot.click(card, Action.COMMIT_AGREE, user=DAN, channel=CHANNEL, settle=False)
+    assert len(await history(bot, "committed")) == 3  # all stored before their acks
+    await bot.settle()
+
+    assert len(bot.stand_in.calls_to("chat.update")) == updates_before + 1
+    text = bot.card_text(CHANNEL)
+    assert "3 of 3 asked have committed" in text
+    thread = bot.stand_in.thread(CHANNEL, card["ts"])
+    assert [m["text"] for m in thread] == [
+        f"<@{BOB}> agreed and committed.\n"
+        f"<@{CAROL}> disagreed and committed.\n"
+        f"<@{DAN}> agreed and committed."
+    ]

@@ -1,0 +1,136 @@
+"""Writes on SQLite: grouped into shared transactions, yet each one commits or fails alone;
+another process's write lock is waited for without blocking the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from bot.services.commitments import record_commitment
+from bot.services.decisions import DecisionDraft, record_decision
+from bot.services.errors import NotFound
+from storage import repository
+from storage.db import Database, UnsupportedDatabase
+from storage.group_commit import DatabaseBusy
+from storage.models import Stance
+from tests.conftest import NOW
+
+
+async def a_decision(db: Database) -> int:
+    draft = DecisionDraft(
+        team_id="T1",
+        channel_id="C1",
+        recorder_id="U1",
+        decider_id="U1",
+        title="Use Postgres",
+        what_and_why="Transactions.",
+        type_choice="type2",
+    )
+    return (await record_decision(db, draft=draft, now=NOW)).record.id
+
+
+def commit(db: Database, decision_id: int, user_id: str) -> asyncio.Future[object]:
+    return asyncio.ensure_future(
+        record_commitment(
+            db, team_id="T1", decision_id=decision_id, user_id=user_id, stance=Stance.AGREE, now=NOW
+        )
+    )
+
+
+async def stored_kinds(db: Database, decision_id: int) -> list[str]:
+    events = await db.read(
+        lambda session: repository.list_events(session, team_id="T1", decision_id=decision_id)
+    )
+    return [event.kind for event in events]
+
+
+async def test_a_failing_write_in_a_group_fails_alone_and_leaves_nothing_behind(
+    db: Database,
+) -> None:
+    decision_id = await a_decision(db)
+
+    def half_done_then_broken(session: Session) -> None:
+        decision = repository.get_decision(session, team_id="T1", decision_id=decision_id)
+        assert decision is not None
+        repository.add_event(session, decision=decision, actor_id="U9", kind="half_done", at=NOW)
+        raise RuntimeError("broke half-way")
+
+    # Queued in the same turn of the event loop, so they share a transaction.
+    first, second = commit(db, decision_id, "U2"), commit(db, decision_id, "U3")
+    broken = asyncio.ensure_future(db.write(half_done_then_broken))
+    missing = commit(db, 999, "U4")
+    third = commit(db, decision_id, "U5")
+    await asyncio.wait([first, second, broken, missing, third])
+
+    assert [f.exception() for f in (first, second, third)] == [None, None, None]
+    assert isinstance(broken.exception(), RuntimeError)
+    assert isinstance(missing.exception(), NotFound)
+    assert await stored_kinds(db, decision_id) == ["recorded"] + ["committed"] * 3
+
+
+async def test_a_write_waits_for_another_processs_lock_without_blocking_the_loop(
+    db: Database, tmp_path: Path
+) -> None:
+    decision_id = await a_decision(db)
+    other_process = sqlite3.connect(tmp_path / "decisionbot.db", isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    waiting = commit(db, decision_id, "U2")
+
+    ticks = 0
+    for _ in range(20):  # the loop keeps turning while the write waits
+        await asyncio.sleep(0.01)
+        ticks += 1
+    assert ticks == 20 and not waiting.done()
+
+    other_process.execute("COMMIT")
+    other_process.close()
+    await asyncio.wait_for(waiting, timeout=5)
+    assert await stored_kinds(db, decision_id) == ["recorded", "committed"]
+
+
+async def test_a_lock_held_too_long_fails_the_write_with_a_reason(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'busy.db'}", lock_wait_seconds=0.2)
+    await db.create_tables()
+    decision_id = await a_decision(db)
+    other_process = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DatabaseBusy, match="locked by another process"):
+            await commit(db, decision_id, "U2")
+    finally:
+        other_process.execute("ROLLBACK")
+        other_process.close()
+    assert await stored_kinds(db, decision_id) == ["recorded"]
+    await db.close()
+
+
+def test_an_in_memory_database_is_refused_with_what_to_use_instead() -> None:
+    with pytest.raises(UnsupportedDatabase, match="Use a file"):
+        Database("sqlite://")
+
+
+async def test_the_commit_clicks_plain_sql_stores_what_the_orm_would(
+    db: Database, tmp_path: Path
+) -> None:
+    decision_id = await a_decision(db)
+    await commit(db, decision_id, "U2")
+    record = await db.read(
+        lambda session: repository.load_decision_record(
+            session, team_id="T1", decision_id=decision_id
+        )
+    )
+    assert record is not None
+    stored = record.commitments["U2"]
+    assert (stored.stance, stored.committed_at) == (Stance.AGREE, NOW)
+
+    raw = sqlite3.connect(tmp_path / "decisionbot.db")
+    (created_by_orm,) = raw.execute("SELECT created_at FROM decision").fetchone()
+    (committed_by_sql,) = raw.execute("SELECT committed_at FROM commitment").fetchone()
+    (orm_status,) = raw.execute("SELECT status FROM decision").fetchone()
+    raw.close()
+    assert committed_by_sql == created_by_orm  # same instant, same text: they sort together
+    assert orm_status == "DECIDED"  # enums are stored by name, as the click stores its stance
