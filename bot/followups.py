@@ -76,6 +76,8 @@ class FollowUps:
         if await self.drain(within_seconds):
             return
         unfinished = list(self._tasks)
+        if not unfinished:
+            return
         logger.warning(
             "stopping with %d follow-ups unfinished (most likely card redraws waiting for "
             "Slack's rate limit); the decisions are stored, and their cards catch up at the "

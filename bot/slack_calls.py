@@ -5,6 +5,7 @@ Each takes the AsyncWebClient, so tests run them against the project's stand-in 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -139,6 +140,8 @@ async def update_card(client: AsyncWebClient, record: DecisionRecord) -> None:
     if decision.message_ts is None:
         return  # the card was never posted; "Post the card" will show the current state
     card = build_decision_card(record)
+    # Building a big card takes milliseconds; let waiting acks go before it is sent.
+    await asyncio.sleep(0)
     await client.chat_update(
         channel=decision.channel_id, ts=decision.message_ts, text=card.text, blocks=card.blocks
     )

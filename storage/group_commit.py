@@ -22,7 +22,9 @@ Work = Callable[[Session], Any]
 # process holds SQLite's write lock.
 Transaction = Callable[[Work], Any]
 
-MAX_WRITES_PER_TRANSACTION = 100
+# Enough to share the cost of a transaction, few enough that a group holds the event loop for
+# only a few milliseconds (each write is about 0.1 ms).
+MAX_WRITES_PER_TRANSACTION = 32
 
 
 class LockedAtBegin(Exception):
