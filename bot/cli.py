@@ -22,6 +22,8 @@ from dotenv import load_dotenv
 from bot.app import build_app
 from bot.config import ConfigError, Mode, Settings, load_settings
 from bot.deps import Deps
+from bot.scheduler import start_scheduler
+from bot.scheduler.sweep import Sweeper
 from bot.server import serve_http, serve_socket_mode
 from bot.services.export import export_decisions
 from bot.slack_calls import build_web_client, close_web_client
@@ -65,12 +67,16 @@ async def run_bot(settings: Settings, mode: Mode) -> None:
     client = build_web_client(settings.slack_bot_token, settings.slack_api_url)
     app = build_app(client=client, deps=deps, signing_secret=settings.slack_signing_secret)
     tune_garbage_collector()
+    scheduler = start_scheduler(
+        Sweeper(deps, client), interval_seconds=settings.scheduler_interval_seconds
+    )
     try:
         if mode is Mode.SOCKET:
             await serve_socket_mode(app, settings.slack_app_token)
         else:
             await serve_http(app, db, port=settings.port)
     finally:
+        scheduler.shutdown(wait=False)
         await deps.followups.stop(within_seconds=10)
         await close_web_client(client)
         await db.close()

@@ -13,6 +13,7 @@ from storage.db import UnsupportedDatabase, check_database_url
 DEFAULT_DATABASE_URL = "sqlite:///decisionbot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
+DEFAULT_SCHEDULER_INTERVAL_SECONDS = 60.0
 
 
 class ConfigError(Exception):
@@ -34,6 +35,7 @@ class Settings:
     slack_api_url: str
     port: int
     log_level: str
+    scheduler_interval_seconds: float = DEFAULT_SCHEDULER_INTERVAL_SECONDS
 
 
 def _require(env: Mapping[str, str], name: str, prefix: str, where: str) -> str:
@@ -77,6 +79,17 @@ def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = Mode.HTT
     if not api_url.startswith(("https://", "http://")):
         raise ConfigError(f"SLACK_API_URL must be an http(s) URL, not {api_url!r}.")
 
+    interval_text = env.get("SCHEDULER_INTERVAL_SECONDS", "").strip()
+    try:
+        interval = float(interval_text) if interval_text else DEFAULT_SCHEDULER_INTERVAL_SECONDS
+    except ValueError:
+        interval = -1.0
+    if not 0 < interval <= 3600:
+        raise ConfigError(
+            "SCHEDULER_INTERVAL_SECONDS must be a number of seconds from 1 to 3600 "
+            f"(how often due revisits and reminders are looked for), not {interval_text!r}."
+        )
+
     database_url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
     try:
         check_database_url(database_url)
@@ -91,4 +104,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = Mode.HTT
         slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
         port=int(port_text),
         log_level=log_level,
+        scheduler_interval_seconds=interval,
     )

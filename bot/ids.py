@@ -12,6 +12,7 @@ class View(StrEnum):
     DISSENT = "dissent_modal"
     ANSWER = "answer_dissent_modal"
     CHANGE_TYPE = "change_type_modal"
+    REVISIT = "revisit_modal"
 
 
 class Action(StrEnum):
@@ -22,6 +23,9 @@ class Action(StrEnum):
     OPEN_CHANGE_TYPE = "open_change_type"
     CLOSE_DECISION = "close_decision"
     POST_CARD = "post_card"
+    REVISIT_KEEP = "revisit_keep"
+    REVISIT_REVERSE = "revisit_reverse"
+    REVISIT_LATER = "revisit_later"
     # inputs of the /decide modal that redraw it when changed
     TYPE_CHOICE = "type_choice"
     UNDO_CHEAPLY = "undo_cheaply"
@@ -50,6 +54,11 @@ class Block(StrEnum):
     TYPE_CHANGE_REASON = "type_change_reason"
     COMMIT_ACTIONS = "commit_actions"
     DECIDER_ACTIONS = "decider_actions"
+    REVISIT_ACTIONS = "revisit_actions"
+    NEXT_REVISIT_ON = "next_revisit_on"
+    REVISIT_REASON = "revisit_reason"
+    REVISIT_OUTCOME = "revisit_outcome"
+    REVISIT_LEARNED = "revisit_learned"
 
 
 # The value of every input element is read with this action id inside its block.

@@ -174,3 +174,11 @@ class AdminDirectory:
         answer = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
         self._known[key] = (answer, time.monotonic())
         return answer
+
+
+async def time_zone_of(client: AsyncWebClient, user_id: str) -> str | None:
+    """The person's Slack time zone name (e.g. "Europe/Berlin"), from users.info."""
+    response = await client.users_info(user=user_id)
+    user = response.get("user") or {}
+    tz = user.get("tz")
+    return tz if isinstance(tz, str) else None

@@ -140,3 +140,70 @@ class DecisionEvent(SQLModel, table=True):
     kind: str = Field(max_length=40)
     detail: str = long_text()  # JSON object
     at: datetime = utc_column()
+
+
+class DueWorkKind(StrEnum):
+    REVISIT = "revisit"  # a Type 2 decision's revisit date has come
+    REVISIT_NUDGE = "revisit_nudge"  # nobody recorded what to do 3 days after the revisit
+    COMMIT_REMINDER = "commit_reminder"  # a Type 1 stakeholder hasn't committed, a day to go
+    COMMIT_SUMMARY = "commit_summary"  # a Type 1 decision's commit-by date has come
+    DISSENT_REMINDER = "dissent_reminder"  # dissent unanswered for 24 hours
+
+
+class DueWork(SQLModel, table=True):
+    """A message the bot owes someone at a time, claimed by one process and sent once.
+
+    The dedupe key names the occasion (a revisit per decision and due date, a reminder per
+    person, decision and kind), so planning the same work twice stores it once.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "dedupe_key"),
+        Index("ix_duework_unsent_due", "sent_at", "due_at"),
+        Index("ix_duework_occasion", "decision_id", "kind", "due_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    dedupe_key: str = Field(max_length=200)
+    kind: DueWorkKind
+    decision_id: int = Field(foreign_key="decision.id", ondelete="CASCADE")
+    user_id: str = Field(max_length=32)  # who the message is for
+    due_on: date  # the date the occasion is about (revisit date, commit-by date, ...)
+    due_at: datetime = utc_column()  # when to send; moved on to fit working hours or retries
+    lease_owner: str | None = Field(default=None, max_length=100)
+    lease_until: datetime | None = utc_column(nullable=True)
+    attempts: int = 0
+    last_error: str | None = long_text(nullable=True)
+    sent_at: datetime | None = utc_column(nullable=True)
+    message_ts: str | None = Field(default=None, max_length=32)
+
+
+class Disposition(StrEnum):
+    KEEP = "keep"  # it still holds; maybe look again on a later date
+    REVERSE = "reverse"  # walk back through the two-way door
+    LATER = "later"  # not ready to judge: revisit on a new date
+
+
+class Outcome(StrEnum):
+    RIGHT = "right"
+    PARTLY = "partly"
+    WRONG = "wrong"
+
+
+class DecisionReview(SQLModel, table=True):
+    """What was done at a revisit, and whether the decision was right: how decisions held up."""
+
+    __table_args__ = (UniqueConstraint("decision_id", "due_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decision.id", ondelete="CASCADE")
+    team_id: str = Field(max_length=32, index=True)
+    due_on: date  # the revisit date this answers
+    disposition: Disposition
+    reason: str | None = long_text(nullable=True)
+    next_revisit_on: date | None = None
+    outcome: Outcome | None = None
+    learned: str | None = long_text(nullable=True)
+    recorded_by: str = Field(max_length=32)
+    recorded_at: datetime = utc_column()

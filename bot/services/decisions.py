@@ -57,7 +57,7 @@ def earliest_today(now: datetime) -> date:
     return (now - timedelta(hours=12)).date()
 
 
-def _check_date(picked: date | None, now: datetime, label: str) -> str | None:
+def check_date(picked: date | None, now: datetime, label: str) -> str | None:
     if picked is None:
         return None
     if picked < earliest_today(now):
@@ -116,7 +116,7 @@ def validate_draft(draft: DecisionDraft, now: datetime) -> Decision:
         ("commit_by", draft.commit_by, "The commit-by date"),
         ("revisit_on", draft.revisit_on, "The revisit date"),
     ):
-        problem = _check_date(picked, now, label)
+        problem = check_date(picked, now, label)
         if problem:
             errors[field_name] = problem
 
@@ -228,7 +228,7 @@ async def mark_card_posted(
     await db.write(write)
 
 
-async def _check_can_manage(
+async def check_can_manage(
     db: Database,
     *,
     team_id: str,
@@ -253,7 +253,7 @@ async def ensure_can_change(
     db: Database, *, team_id: str, decision_id: int, actor_id: str, is_admin: AdminCheck
 ) -> Decision:
     """Checked before the change-type form opens, so only those who may change it see it."""
-    decision, _ = await _check_can_manage(
+    decision, _ = await check_can_manage(
         db,
         team_id=team_id,
         decision_id=decision_id,
@@ -276,7 +276,7 @@ async def change_type(
     now: datetime,
 ) -> tuple[DecisionRecord, bool]:
     """Switches between Type 1 and Type 2, with the dates that go with the new type."""
-    _, actor_is_admin = await _check_can_manage(
+    _, actor_is_admin = await check_can_manage(
         db,
         team_id=team_id,
         decision_id=decision_id,
@@ -326,7 +326,7 @@ async def close_decision(
     now: datetime,
 ) -> tuple[DecisionRecord, bool]:
     """Closes a decision to further commitments; closing it twice changes nothing."""
-    _, actor_is_admin = await _check_can_manage(
+    _, actor_is_admin = await check_can_manage(
         db,
         team_id=team_id,
         decision_id=decision_id,

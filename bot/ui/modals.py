@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -25,7 +26,7 @@ from bot.ui.text import mention, quote, safe_mrkdwn
 from storage.models import Decision, DecisionType, Dissent
 
 
-def modal_metadata(**ids: int) -> str:
+def modal_metadata(**ids: int | str) -> str:
     return json.dumps(ids)
 
 
@@ -36,7 +37,14 @@ def read_modal_metadata(metadata: str, key: str) -> int:
     return value
 
 
-def _modal(
+def read_modal_date(metadata: str, key: str) -> date:
+    value = json.loads(metadata or "{}").get(key)
+    if not isinstance(value, str):
+        raise ValueError(f"modal metadata has no {key}")
+    return date.fromisoformat(value)
+
+
+def modal(
     callback_id: str, title: str, submit: str, metadata: str, blocks: list[Block]
 ) -> dict[str, Any]:
     view = View(
@@ -51,20 +59,20 @@ def _modal(
     return view.to_dict()
 
 
-def _about(decision: Decision) -> SectionBlock:
+def about(decision: Decision) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=f"*{safe_mrkdwn(decision.title, 150)}*"))
 
 
 def build_dissent_modal(decision: Decision) -> dict[str, Any]:
     """Asks why the person disagrees and what would change their mind."""
     assert decision.id is not None
-    return _modal(
+    return modal(
         ViewId.DISSENT,
         "Disagree",
         "Post dissent",
         modal_metadata(decision_id=decision.id),
         [
-            _about(decision),
+            about(decision),
             InputBlock(
                 block_id=BlockId.DISSENT_REASON,
                 label="Why do you disagree?",
@@ -90,13 +98,13 @@ def build_answer_modal(decision: Decision, dissent: Dissent) -> dict[str, Any]:
     assert dissent.id is not None
     heard_before = dissent.heard or None
     weighed_before = dissent.weighed or None
-    return _modal(
+    return modal(
         ViewId.ANSWER,
         "Answer dissent",
         "Post answer",
         modal_metadata(dissent_id=dissent.id),
         [
-            _about(decision),
+            about(decision),
             SectionBlock(
                 text=MarkdownTextObject(
                     text=f"{mention(dissent.user_id)} disagrees:\n{quote(dissent.reason, 2800)}"
@@ -134,13 +142,13 @@ def build_change_type_modal(decision: Decision) -> dict[str, Any]:
         for kind in (DecisionType.TYPE_1, DecisionType.TYPE_2)
     ]
     current = next(o for o in options if o.value == decision.decision_type)
-    return _modal(
+    return modal(
         ViewId.CHANGE_TYPE,
         "Change type",
         "Change",
         modal_metadata(decision_id=decision.id),
         [
-            _about(decision),
+            about(decision),
             InputBlock(
                 block_id=BlockId.NEW_TYPE,
                 label="Type",

@@ -8,6 +8,7 @@ from bot.listeners.actions.decide_form import handle_decide_form_change
 from bot.listeners.actions.decider import handle_close_decision, handle_open_change_type
 from bot.listeners.actions.dissent import handle_open_answer, handle_open_dissent
 from bot.listeners.actions.post_card import handle_post_card
+from bot.listeners.actions.revisit import handle_open_revisit
 
 
 def register(app: AsyncApp) -> None:
@@ -18,6 +19,8 @@ def register(app: AsyncApp) -> None:
     app.action(Action.OPEN_CHANGE_TYPE)(handle_open_change_type)
     app.action(Action.CLOSE_DECISION)(handle_close_decision)
     app.action(Action.POST_CARD)(handle_post_card)
+    for revisit in (Action.REVISIT_KEEP, Action.REVISIT_REVERSE, Action.REVISIT_LATER):
+        app.action(revisit)(handle_open_revisit)
     for redraw in (
         Action.TYPE_CHOICE,
         Action.UNDO_CHEAPLY,

@@ -1,0 +1,52 @@
+"""The revisit message's buttons: Keep, Reverse, Revisit later. Each opens its short form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import deps_of
+from bot.ids import Action
+from bot.listeners.actions.decider import admin_check
+from bot.listeners.errors import report_to
+from bot.listeners.payload import reply_to, team_id_of, user_id_of
+from bot.services import decisions
+from bot.services.revisits import ensure_can_revisit
+from bot.ui.revisits import build_revisit_modal, read_revisit_button_value
+from storage.models import Disposition
+
+DISPOSITION_OF_BUTTON = {
+    Action.REVISIT_KEEP: Disposition.KEEP,
+    Action.REVISIT_REVERSE: Disposition.REVERSE,
+    Action.REVISIT_LATER: Disposition.LATER,
+}
+
+
+async def handle_open_revisit(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """Opens the form for the chosen disposition, if the revisit is still open and theirs."""
+    deps = deps_of(context)
+    decision_id, due_on = read_revisit_button_value(action["value"])
+    team_id = team_id_of(body)
+    await ensure_can_revisit(
+        deps.db,
+        team_id=team_id,
+        decision_id=decision_id,
+        due_on=due_on,
+        actor_id=user_id_of(body),
+        is_admin=admin_check(deps, client, body),
+    )
+    record = await decisions.load_record(deps.db, team_id=team_id, decision_id=decision_id)
+    await ack()
+    view = build_revisit_modal(record, due_on, DISPOSITION_OF_BUTTON[Action(action["action_id"])])
+    deps.followups.start(
+        client.views_open(trigger_id=body["trigger_id"], view=view),
+        on_error=report_to(client, reply_to(body)),
+    )

@@ -1,0 +1,55 @@
+"""The revisit form's submission: the disposition, and whether the decision was right."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import deps_of
+from bot.ids import Block
+from bot.listeners.actions.decider import admin_check
+from bot.listeners.card_work import refresh_card
+from bot.listeners.forms import selected_date, selected_value, text_value
+from bot.listeners.payload import team_id_of, user_id_of
+from bot.services.revisits import RevisitAnswer, record_revisit
+from bot.slack_calls import PrivateReply
+from bot.ui.modals import read_modal_date, read_modal_metadata
+from bot.ui.revisits import build_revisited_line
+from storage.models import Disposition, Outcome
+
+
+async def handle_revisit_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    """Records the revisit, then redraws the card and notes it in the thread."""
+    deps = deps_of(context)
+    metadata = view.get("private_metadata", "")
+    disposition = Disposition(json.loads(metadata)["disposition"])
+    outcome = selected_value(view, Block.REVISIT_OUTCOME)
+    is_reverse = disposition is Disposition.REVERSE
+    answer = RevisitAnswer(
+        disposition=disposition,
+        next_revisit_on=None if is_reverse else selected_date(view, Block.NEXT_REVISIT_ON),
+        reason=text_value(view, Block.REVISIT_REASON) if is_reverse else "",
+        outcome=Outcome(outcome) if outcome else None,
+        learned=text_value(view, Block.REVISIT_LEARNED),
+    )
+    user_id = user_id_of(body)
+    record = await record_revisit(
+        deps.db,
+        team_id=team_id_of(body),
+        decision_id=read_modal_metadata(metadata, "decision_id"),
+        due_on=read_modal_date(metadata, "due_on"),
+        actor_id=user_id,
+        answer=answer,
+        is_admin=admin_check(deps, client, body),
+        now=deps.now(),
+    )
+    await ack()
+    to = PrivateReply(user_id=user_id, channel_id=record.decision.channel_id)
+    refresh_card(
+        client, deps, record.decision, build_revisited_line(record, user_id, disposition), to
+    )

@@ -1,0 +1,51 @@
+"""APScheduler, owned by the running bot: one interval job that sweeps the database for due work.
+
+Created and started inside the running event loop, with a fixed job id and UTC; what is due
+lives in our tables, not in APScheduler's job store, so any number of processes can run it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.scheduler.sweep import Sweeper
+
+logger = logging.getLogger(__name__)
+SWEEP_JOB_ID = "decisionbot-sweep"
+
+
+async def _sweep_logging_failures(sweeper: Sweeper) -> None:
+    try:
+        report = await sweeper.sweep()
+    except Exception:
+        logger.exception("the due-work sweep failed; the next one will try again")
+        return
+    if report.sent or report.failed:
+        logger.info(
+            "sweep: %d sent, %d put off, %d no longer needed, %d failed",
+            report.sent,
+            report.put_off,
+            report.dropped,
+            len(report.failed),
+        )
+
+
+def start_scheduler(sweeper: Sweeper, *, interval_seconds: float) -> AsyncIOScheduler:
+    """Starts sweeping now (work that came due while the bot was down goes out at once)."""
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(
+        _sweep_logging_failures,
+        "interval",
+        args=[sweeper],
+        seconds=interval_seconds,
+        id=SWEEP_JOB_ID,
+        next_run_time=datetime.now(UTC),
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+    )
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,135 @@
+"""One sweep: store what has come due, claim a share of it, send each message once.
+
+Every process runs sweeps; the claims in storage decide who sends what. A message is
+recorded as sent with its ts right after Slack accepts it; if sending fails, the work is put
+off and tried again later, and a person who is out of working hours gets it when they're in.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import Deps
+from bot.scheduler.working_hours import next_working_time
+from bot.services import decisions
+from bot.services.due_work import claim_due_work, plan_due_work, put_off, record_sent, retry_delay
+from bot.services.errors import NotFound
+from bot.slack_calls import post_in_thread, time_zone_of
+from bot.ui.revisits import (
+    build_commit_reminder,
+    build_commit_summary,
+    build_dissent_reminder,
+    build_revisit_message,
+    build_revisit_thread_line,
+)
+from bot.ui.text import Message
+from storage.models import DecisionStatus, DueWork, DueWorkKind
+from storage.repository import DecisionRecord
+
+logger = logging.getLogger(__name__)
+
+
+def new_owner_id() -> str:
+    """Names this process in leases, so that a lease shows who holds it."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class SweepReport:
+    planned: int = 0
+    sent: int = 0
+    put_off: int = 0
+    dropped: int = 0  # no longer needed: answered, committed, closed or deleted
+    failed: list[str] = field(default_factory=list)
+
+
+def still_needed(work: DueWork, record: DecisionRecord) -> bool:
+    """Whether the occasion still stands now that the message is about to go."""
+    decision = record.decision
+    if work.kind in (DueWorkKind.REVISIT, DueWorkKind.REVISIT_NUDGE):
+        return decision.status is DecisionStatus.DECIDED and decision.revisit_on == work.due_on
+    if work.kind is DueWorkKind.COMMIT_REMINDER:
+        return decision.status is DecisionStatus.OPEN and work.user_id not in record.commitments
+    if work.kind is DueWorkKind.COMMIT_SUMMARY:
+        return decision.status is DecisionStatus.OPEN
+    return decision.status is not DecisionStatus.CLOSED and any(
+        not d.is_answered for d in record.dissents
+    )
+
+
+def build_message(work: DueWork, record: DecisionRecord) -> Message:
+    if work.kind is DueWorkKind.REVISIT:
+        return build_revisit_message(record, work.due_on, nudge=False)
+    if work.kind is DueWorkKind.REVISIT_NUDGE:
+        return build_revisit_message(record, work.due_on, nudge=True)
+    if work.kind is DueWorkKind.COMMIT_REMINDER:
+        return build_commit_reminder(record)
+    if work.kind is DueWorkKind.COMMIT_SUMMARY:
+        return build_commit_summary(record)
+    return build_dissent_reminder(record)
+
+
+class Sweeper:
+    def __init__(self, deps: Deps, client: AsyncWebClient, owner: str | None = None) -> None:
+        self.deps = deps
+        self.client = client
+        self.owner = owner or new_owner_id()
+
+    async def sweep(self) -> SweepReport:
+        """Plans, then claims and sends until nothing due is left unclaimed."""
+        report = SweepReport()
+        report.planned = await plan_due_work(self.deps.db, now=self.deps.now())
+        while claimed := await claim_due_work(self.deps.db, owner=self.owner, now=self.deps.now()):
+            for work in claimed:
+                await self._send(work, report)
+        return report
+
+    async def _send(self, work: DueWork, report: SweepReport) -> None:
+        db, now = self.deps.db, self.deps.now()
+        try:
+            try:
+                record = await decisions.load_record(
+                    db, team_id=work.team_id, decision_id=work.decision_id
+                )
+            except NotFound:
+                record = None
+            if record is None or not still_needed(work, record):
+                await record_sent(db, work=work, owner=self.owner, now=now, message_ts=None)
+                report.dropped += 1
+                return
+            if work.kind in (DueWorkKind.REVISIT, DueWorkKind.REVISIT_NUDGE):
+                later = next_working_time(now, await time_zone_of(self.client, work.user_id))
+                if later is not None:
+                    await put_off(db, work=work, owner=self.owner, until=later)
+                    report.put_off += 1
+                    return
+            await self.deps.pace.channel_post(work.team_id, work.user_id)
+            message = build_message(work, record)
+            posted = await self.client.chat_postMessage(
+                channel=work.user_id, text=message.text, blocks=message.blocks or None
+            )
+            await record_sent(db, work=work, owner=self.owner, now=now, message_ts=posted["ts"])
+            report.sent += 1
+            if work.kind is DueWorkKind.REVISIT:
+                await self.deps.pace.channel_post(work.team_id, record.decision.channel_id)
+                await post_in_thread(
+                    self.client, record.decision, build_revisit_thread_line(record)
+                )
+        except Exception as error:
+            logger.warning(
+                "could not send %s %s; will retry", work.kind, work.dedupe_key, exc_info=True
+            )
+            report.failed.append(work.dedupe_key)
+            await put_off(
+                db,
+                work=work,
+                owner=self.owner,
+                until=now + retry_delay(work.attempts),
+                error=f"{type(error).__name__}: {error}",
+            )

@@ -1,0 +1,75 @@
+"""The mechanisms that come back on their own: what is due, claimed by one process at a time.
+
+Planning stores each occasion once under its dedupe key, so any number of processes may plan.
+Claiming leases rows to one process; it records them sent with the message's ts, or puts them
+off (working hours, a failed send). A process that dies leaves its lease to run out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from storage import due_work
+from storage.db import Database
+from storage.models import DueWork
+
+LEASE = timedelta(minutes=5)
+CLAIM_BATCH = 50
+REVISIT_NUDGE_AFTER = timedelta(days=3)
+DISSENT_REMINDER_AFTER = timedelta(hours=24)
+
+
+async def plan_due_work(db: Database, *, now: datetime) -> int:
+    """Stores everything that has come due by `now`; returns how many occasions were new."""
+    today = now.date()
+
+    def write(session: Session) -> int:
+        occasions = (
+            due_work.find_revisits(session, today=today, now=now)
+            + due_work.find_revisit_nudges(session, now=now, after=REVISIT_NUDGE_AFTER)
+            + due_work.find_commit_reminders(session, today=today, now=now)
+            + due_work.find_commit_summaries(session, today=today, now=now)
+            + due_work.find_dissent_reminders(session, now=now, after=DISSENT_REMINDER_AFTER)
+        )
+        return due_work.plan(session, occasions)
+
+    return await db.write(write)
+
+
+async def claim_due_work(
+    db: Database, *, owner: str, now: datetime, limit: int = CLAIM_BATCH
+) -> list[DueWork]:
+    return await db.write(
+        lambda session: due_work.claim(session, owner=owner, now=now, lease=LEASE, limit=limit)
+    )
+
+
+async def record_sent(
+    db: Database, *, work: DueWork, owner: str, now: datetime, message_ts: str | None
+) -> bool:
+    assert work.id is not None
+    work_id = work.id
+    return await db.write(
+        lambda session: due_work.mark_sent(
+            session, work_id=work_id, owner=owner, now=now, message_ts=message_ts
+        )
+    )
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4 ... minutes after each failed attempt, at most an hour."""
+    return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
+
+
+async def put_off(
+    db: Database, *, work: DueWork, owner: str, until: datetime, error: str | None = None
+) -> None:
+    assert work.id is not None
+    work_id = work.id
+    await db.write(
+        lambda session: due_work.put_off(
+            session, work_id=work_id, owner=owner, until=until, error=error
+        )
+    )

@@ -1,0 +1,164 @@
+"""Revisiting a Type 2 decision: keep it, reverse it, or look again later; and was it right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from bot.services.decisions import check_can_manage, check_date
+from bot.services.errors import DecisionError, InvalidInput
+from bot.services.lookup import reload_record, require_decision
+from bot.services.permissions import AdminCheck, ensure_can_manage
+from storage import repository
+from storage.db import Database
+from storage.models import Decision, DecisionReview, DecisionStatus, Disposition, Outcome
+from storage.repository import DecisionRecord
+
+REASON_MAX = 3000
+LEARNED_MAX = 3000
+RECORD_IT = "record what to do at its revisit"
+
+
+class AlreadyRevisited(DecisionError):
+    pass
+
+
+@dataclass(frozen=True)
+class RevisitAnswer:
+    """What the decider chose in the revisit form."""
+
+    disposition: Disposition
+    next_revisit_on: date | None = None
+    reason: str = ""
+    outcome: Outcome | None = None
+    learned: str = ""
+
+
+def validate_answer(answer: RevisitAnswer, now: datetime) -> None:
+    """Raises InvalidInput naming each field that is wrong."""
+    errors: dict[str, str] = {}
+    reason, learned = answer.reason.strip(), answer.learned.strip()
+    if answer.disposition is Disposition.REVERSE and not reason:
+        errors["revisit_reason"] = "Say why it is being reversed."
+    if len(reason) > REASON_MAX:
+        errors["revisit_reason"] = f"Keep this to {REASON_MAX} characters (it has {len(reason)})."
+    if len(learned) > LEARNED_MAX:
+        errors["revisit_learned"] = (
+            f"Keep this to {LEARNED_MAX} characters (it has {len(learned)})."
+        )
+    if answer.disposition is Disposition.LATER and answer.next_revisit_on is None:
+        errors["next_revisit_on"] = "Pick the date to look at it again."
+    problem = check_date(answer.next_revisit_on, now, "The next revisit date")
+    if problem:
+        errors["next_revisit_on"] = problem
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _ensure_still_due(decision: Decision, due_on: date) -> None:
+    if decision.status is not DecisionStatus.DECIDED or decision.revisit_on != due_on:
+        raise AlreadyRevisited(
+            f"The revisit of \u201c{decision.title}\u201d on {due_on.isoformat()} has already "
+            "been answered."
+        )
+
+
+async def ensure_can_revisit(
+    db: Database,
+    *,
+    team_id: str,
+    decision_id: int,
+    due_on: date,
+    actor_id: str,
+    is_admin: AdminCheck,
+) -> Decision:
+    """Checked before the revisit form opens: the revisit is still open, and theirs to answer."""
+    decision, _ = await check_can_manage(
+        db,
+        team_id=team_id,
+        decision_id=decision_id,
+        actor_id=actor_id,
+        is_admin=is_admin,
+        what=RECORD_IT,
+    )
+    _ensure_still_due(decision, due_on)
+    return decision
+
+
+async def record_revisit(
+    db: Database,
+    *,
+    team_id: str,
+    decision_id: int,
+    due_on: date,
+    actor_id: str,
+    answer: RevisitAnswer,
+    is_admin: AdminCheck,
+    now: datetime,
+) -> DecisionRecord:
+    """Applies the disposition, stores it with the outcome, and notes it in the history."""
+    validate_answer(answer, now)
+    _, actor_is_admin = await check_can_manage(
+        db,
+        team_id=team_id,
+        decision_id=decision_id,
+        actor_id=actor_id,
+        is_admin=is_admin,
+        what=RECORD_IT,
+    )
+
+    def write(session: Session) -> DecisionRecord:
+        decision = require_decision(session, team_id=team_id, decision_id=decision_id)
+        ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=RECORD_IT)
+        _ensure_still_due(decision, due_on)
+        if answer.disposition is Disposition.REVERSE:
+            decision.status = DecisionStatus.CLOSED
+            decision.closed_at = now
+            decision.revisit_on = None
+        else:
+            decision.revisit_on = answer.next_revisit_on
+        decision.updated_at = now
+        session.add(decision)
+        review = DecisionReview(
+            decision_id=decision_id,
+            team_id=team_id,
+            due_on=due_on,
+            disposition=answer.disposition,
+            reason=answer.reason.strip() or None,
+            next_revisit_on=answer.next_revisit_on,
+            outcome=answer.outcome,
+            learned=answer.learned.strip() or None,
+            recorded_by=actor_id,
+            recorded_at=now,
+        )
+        session.add(review)
+        repository.add_event(
+            session,
+            decision=decision,
+            actor_id=actor_id,
+            kind="revisited",
+            at=now,
+            detail={
+                "due_on": due_on,
+                "disposition": answer.disposition,
+                "reason": review.reason,
+                "next_revisit_on": answer.next_revisit_on,
+                "outcome": answer.outcome,
+                "learned": review.learned,
+            },
+        )
+        return reload_record(session, team_id=team_id, decision_id=decision_id)
+
+    return await db.write(write)
+
+
+async def list_reviews(db: Database, *, team_id: str, decision_id: int) -> list[DecisionReview]:
+    def read(session: Session) -> list[DecisionReview]:
+        statement = select(DecisionReview).where(
+            DecisionReview.team_id == team_id, DecisionReview.decision_id == decision_id
+        )
+        return list(session.exec(statement).all())
+
+    return await db.read(read)

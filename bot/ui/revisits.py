@@ -1,0 +1,227 @@
+"""What the scheduler sends: revisits, reminders and summaries, and the revisit form."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+)
+
+from bot.ids import INPUT, Action
+from bot.ids import Block as BlockId
+from bot.ids import View as ViewId
+from bot.services.revisits import LEARNED_MAX, REASON_MAX
+from bot.ui.card import commit_buttons
+from bot.ui.modals import about, modal, modal_metadata
+from bot.ui.text import Message, escape, format_date, mention, safe_mrkdwn
+from storage.models import Disposition, Outcome, Stance
+from storage.repository import DecisionRecord
+
+WERE_WE_RIGHT = "Were we right?"
+OUTCOME_LABEL = {
+    Outcome.RIGHT: "Right: it did what we hoped",
+    Outcome.PARTLY: "Partly right",
+    Outcome.WRONG: "Wrong: we would decide differently now",
+}
+DISPOSITION_DONE = {
+    Disposition.KEEP: "kept it",
+    Disposition.REVERSE: "reversed it",
+    Disposition.LATER: "will revisit it later",
+}
+
+
+def _title(record: DecisionRecord) -> str:
+    return f"\u201c{escape(record.decision.title)}\u201d"
+
+
+def revisit_button_value(decision_id: int, due_on: date) -> str:
+    return f"{decision_id}|{due_on.isoformat()}"
+
+
+def read_revisit_button_value(value: str) -> tuple[int, date]:
+    decision_id, due_on = value.split("|", 1)
+    return int(decision_id), date.fromisoformat(due_on)
+
+
+def build_revisit_message(record: DecisionRecord, due_on: date, *, nudge: bool) -> Message:
+    """The decider's revisit: keep, reverse or look again later, and was it right."""
+    decision = record.decision
+    value = revisit_button_value(record.id, due_on)
+    opening = "A reminder: this revisit is still open." if nudge else "Time to revisit a decision."
+    body = (
+        f"{opening} {_title(record)} was a Type 2 decision (a two-way door), "
+        f"decided on {format_date(decision.created_at.date())} and due for a look on "
+        f"{format_date(due_on)}.\nDoes it still hold? {WERE_WE_RIGHT}"
+    )
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=body)),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text="*What we decided and why*\n" + safe_mrkdwn(decision.what_and_why, 1500)
+            )
+        ),
+        ActionsBlock(
+            block_id=BlockId.REVISIT_ACTIONS,
+            elements=[
+                ButtonElement(
+                    text="Keep", action_id=Action.REVISIT_KEEP, value=value, style="primary"
+                ),
+                ButtonElement(text="Reverse", action_id=Action.REVISIT_REVERSE, value=value),
+                ButtonElement(text="Revisit later", action_id=Action.REVISIT_LATER, value=value),
+            ],
+        ),
+    ]
+    return Message(text=f"{opening} {_title(record)}: does it still hold?", blocks=_dicts(blocks))
+
+
+def build_revisit_thread_line(record: DecisionRecord) -> Message:
+    return Message(
+        text=f"Revisit day: {mention(record.decision.decider_id)} has been asked whether this "
+        "still holds."
+    )
+
+
+def build_revisited_line(
+    record: DecisionRecord, actor_id: str, disposition: Disposition
+) -> Message:
+    decision = record.decision
+    line = f"{mention(actor_id)} revisited this and {DISPOSITION_DONE[disposition]}"
+    if decision.revisit_on:
+        line += f"; next revisit on {format_date(decision.revisit_on)}"
+    return Message(text=line + ".")
+
+
+def build_commit_reminder(record: DecisionRecord) -> Message:
+    """One day before a Type 1 commit-by date, to a stakeholder who hasn't committed."""
+    decision = record.decision
+    due = format_date(decision.commit_by) if decision.commit_by else "soon"
+    text = (
+        f"{mention(decision.decider_id)} asked for your commitment on {_title(record)} "
+        f"(Type 1, a one-way door) by {due}. Agree or disagree, please commit, or say why you "
+        "disagree."
+    )
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ActionsBlock(block_id=BlockId.COMMIT_ACTIONS, elements=list(commit_buttons(record.id))),
+    ]
+    return Message(text=text, blocks=_dicts(blocks))
+
+
+def build_commit_summary(record: DecisionRecord) -> Message:
+    """For the decider at the commit-by date: who committed, who didn't, what dissent is open."""
+    agreed = [u for u, c in record.commitments.items() if c.stance is Stance.AGREE]
+    disagreed = [u for u, c in record.commitments.items() if c.stance is Stance.DISAGREE]
+    missing = [u for u in record.stakeholder_ids if u not in record.commitments]
+    unanswered = [d.user_id for d in record.dissents if not d.is_answered]
+
+    def people(users: list[str]) -> str:
+        return ", ".join(mention(u) for u in users) or "nobody"
+
+    lines = [
+        f"The commit-by date of {_title(record)} has come.",
+        f"*Agreed and committed:* {people(agreed)}",
+        f"*Disagreed and committed:* {people(disagreed)}",
+        f"*Not committed:* {people(missing)}",
+    ]
+    if unanswered:
+        lines.append(f"*Dissent still waiting for your answer:* {people(unanswered)}")
+    text = "\n".join(lines)
+    return Message(text=text, blocks=_dicts([SectionBlock(text=MarkdownTextObject(text=text))]))
+
+
+def build_dissent_reminder(record: DecisionRecord) -> Message:
+    unanswered = [d for d in record.dissents if not d.is_answered]
+    who = ", ".join(mention(d.user_id) for d in unanswered)
+    text = (
+        f"Dissent on {_title(record)} from {who} has waited a day for your answer. "
+        "Answering it (what you heard, how you weighed it) is what lets them commit."
+    )
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
+    for dissent in unanswered[:20]:
+        assert dissent.id is not None
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"{mention(dissent.user_id)}: {safe_mrkdwn(dissent.reason, 500)}"
+                ),
+                accessory=ButtonElement(
+                    text="Answer", action_id=Action.OPEN_ANSWER, value=str(dissent.id)
+                ),
+            )
+        )
+    return Message(text=text, blocks=_dicts(blocks))
+
+
+def build_revisit_modal(
+    record: DecisionRecord, due_on: date, disposition: Disposition
+) -> dict[str, Any]:
+    """The revisit form for one disposition, with "were we right?" beside it."""
+    fields: list[Block] = [about(record.decision)]
+    if disposition is Disposition.REVERSE:
+        fields.append(
+            InputBlock(
+                block_id=BlockId.REVISIT_REASON,
+                label="Why reverse it?",
+                element=PlainTextInputElement(
+                    action_id=INPUT, multiline=True, max_length=REASON_MAX
+                ),
+            )
+        )
+    else:
+        fields.append(
+            InputBlock(
+                block_id=BlockId.NEXT_REVISIT_ON,
+                label="Look at it again on" if disposition is Disposition.LATER else "Next revisit",
+                optional=disposition is Disposition.KEEP,
+                element=DatePickerElement(action_id=INPUT),
+                hint="Leave empty if it needs no more revisits."
+                if disposition is Disposition.KEEP
+                else None,
+            )
+        )
+    fields += [
+        InputBlock(
+            block_id=BlockId.REVISIT_OUTCOME,
+            label=WERE_WE_RIGHT,
+            optional=True,
+            element=RadioButtonsElement(
+                action_id=INPUT,
+                options=[Option(value=o, label=OUTCOME_LABEL[o]) for o in Outcome],
+            ),
+        ),
+        InputBlock(
+            block_id=BlockId.REVISIT_LEARNED,
+            label="What we learned",
+            optional=True,
+            element=PlainTextInputElement(action_id=INPUT, multiline=True, max_length=LEARNED_MAX),
+        ),
+    ]
+    titles = {
+        Disposition.KEEP: "Keep",
+        Disposition.REVERSE: "Reverse",
+        Disposition.LATER: "Revisit later",
+    }
+    return modal(
+        ViewId.REVISIT,
+        titles[disposition],
+        "Record",
+        modal_metadata(
+            decision_id=record.id, due_on=due_on.isoformat(), disposition=disposition.value
+        ),
+        fields,
+    )
+
+
+def _dicts(blocks: list[Block]) -> list[dict[str, Any]]:
+    return [block.to_dict() for block in blocks]

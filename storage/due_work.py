@@ -1,0 +1,258 @@
+"""Queries for due work: finding what has come due, claiming it with a lease, recording it sent.
+
+Claims are what make "exactly once" hold across processes: a claim is one UPDATE of unsent,
+unleased rows, inside SQLite's single writer, so two processes never hold the same row; a
+process that dies leaves its lease to run out, and the row is claimed again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, or_, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    Commitment,
+    Decision,
+    DecisionStatus,
+    DecisionType,
+    Dissent,
+    DueWork,
+    DueWorkKind,
+    Stakeholder,
+)
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """Work that has come due, before it is stored."""
+
+    team_id: str
+    kind: DueWorkKind
+    decision_id: int
+    user_id: str
+    due_on: date
+    due_at: datetime
+
+    @property
+    def dedupe_key(self) -> str:
+        return f"{self.kind}:{self.decision_id}:{self.user_id}:{self.due_on.isoformat()}"
+
+
+def _not_planned(kind: DueWorkKind, due_on: Any, user_id: Any) -> ColumnElement[bool]:
+    return ~exists().where(
+        col(DueWork.decision_id) == col(Decision.id),
+        col(DueWork.kind) == kind,
+        col(DueWork.due_on) == due_on,
+        col(DueWork.user_id) == user_id,
+    )
+
+
+def _not_planned_nudge() -> ColumnElement[bool]:
+    nudge = aliased(DueWork)
+    return ~exists().where(
+        col(nudge.decision_id) == col(DueWork.decision_id),
+        col(nudge.kind) == DueWorkKind.REVISIT_NUDGE,
+        col(nudge.due_on) == col(DueWork.due_on),
+        col(nudge.user_id) == col(DueWork.user_id),
+    )
+
+
+def find_revisits(session: Session, *, today: date, now: datetime) -> list[Occasion]:
+    """Type 2 decisions whose revisit date has come, for their deciders."""
+    rows = session.exec(
+        select(
+            col(Decision.team_id),
+            col(Decision.id),
+            col(Decision.decider_id),
+            col(Decision.revisit_on),
+        ).where(
+            Decision.decision_type == DecisionType.TYPE_2,
+            Decision.status == DecisionStatus.DECIDED,
+            col(Decision.revisit_on) <= today,
+            _not_planned(DueWorkKind.REVISIT, col(Decision.revisit_on), col(Decision.decider_id)),
+        )
+    ).all()
+    return [
+        Occasion(team_id, DueWorkKind.REVISIT, decision_id, decider_id, revisit_on, now)
+        for team_id, decision_id, decider_id, revisit_on in rows
+        if decision_id is not None and revisit_on is not None
+    ]
+
+
+def find_revisit_nudges(session: Session, *, now: datetime, after: timedelta) -> list[Occasion]:
+    """Revisits sent `after` ago that nobody has acted on: the decision still has that date."""
+    rows = session.exec(
+        select(
+            col(DueWork.team_id),
+            col(DueWork.decision_id),
+            col(DueWork.user_id),
+            col(DueWork.due_on),
+        )
+        .join(Decision, col(Decision.id) == DueWork.decision_id)
+        .where(
+            DueWork.kind == DueWorkKind.REVISIT,
+            col(DueWork.sent_at) <= now - after,
+            Decision.status == DecisionStatus.DECIDED,
+            col(Decision.revisit_on) == col(DueWork.due_on),
+            _not_planned_nudge(),
+        )
+    ).all()
+    return [
+        Occasion(team_id, DueWorkKind.REVISIT_NUDGE, decision_id, user_id, due_on, now)
+        for team_id, decision_id, user_id, due_on in rows
+    ]
+
+
+def find_commit_reminders(session: Session, *, today: date, now: datetime) -> list[Occasion]:
+    """Type 1 stakeholders who haven't committed, from the day before the commit-by date."""
+    rows = session.exec(
+        select(
+            col(Decision.team_id),
+            col(Decision.id),
+            col(Stakeholder.user_id),
+            col(Decision.commit_by),
+        )
+        .join(Stakeholder, col(Stakeholder.decision_id) == Decision.id)
+        .where(
+            Decision.status == DecisionStatus.OPEN,
+            col(Decision.commit_by) <= today + timedelta(days=1),
+            col(Decision.commit_by) >= today,
+            ~exists().where(
+                col(Commitment.decision_id) == col(Decision.id),
+                col(Commitment.user_id) == col(Stakeholder.user_id),
+            ),
+            _not_planned(
+                DueWorkKind.COMMIT_REMINDER, col(Decision.commit_by), col(Stakeholder.user_id)
+            ),
+        )
+    ).all()
+    return [
+        Occasion(team_id, DueWorkKind.COMMIT_REMINDER, decision_id, user_id, commit_by, now)
+        for team_id, decision_id, user_id, commit_by in rows
+        if decision_id is not None and commit_by is not None
+    ]
+
+
+def find_commit_summaries(session: Session, *, today: date, now: datetime) -> list[Occasion]:
+    """Type 1 decisions at (or past) their commit-by date: a summary for the decider."""
+    rows = session.exec(
+        select(
+            col(Decision.team_id),
+            col(Decision.id),
+            col(Decision.decider_id),
+            col(Decision.commit_by),
+        ).where(
+            Decision.status == DecisionStatus.OPEN,
+            col(Decision.commit_by) <= today,
+            _not_planned(
+                DueWorkKind.COMMIT_SUMMARY, col(Decision.commit_by), col(Decision.decider_id)
+            ),
+        )
+    ).all()
+    return [
+        Occasion(team_id, DueWorkKind.COMMIT_SUMMARY, decision_id, decider_id, commit_by, now)
+        for team_id, decision_id, decider_id, commit_by in rows
+        if decision_id is not None and commit_by is not None
+    ]
+
+
+def find_dissent_reminders(session: Session, *, now: datetime, after: timedelta) -> list[Occasion]:
+    """Dissent left unanswered for `after`: one reminder to the decider per dissent voiced."""
+    rows = session.exec(
+        select(
+            col(Decision.team_id),
+            col(Decision.id),
+            col(Decision.decider_id),
+            col(Dissent.created_at),
+        )
+        .join(Dissent, col(Dissent.decision_id) == Decision.id)
+        .where(
+            col(Decision.status) != DecisionStatus.CLOSED,
+            col(Dissent.answered_at).is_(None),
+            col(Dissent.created_at) <= now - after,
+        )
+    ).all()
+    occasions = [
+        Occasion(team_id, DueWorkKind.DISSENT_REMINDER, decision_id, decider_id, voiced.date(), now)
+        for team_id, decision_id, decider_id, voiced in rows
+        if decision_id is not None
+    ]
+    return occasions
+
+
+def plan(session: Session, occasions: list[Occasion]) -> int:
+    """Stores each occasion once (by its dedupe key); returns how many were new."""
+    new = 0
+    for occasion in occasions:
+        statement = (
+            sqlite_insert(DueWork)
+            .values(
+                team_id=occasion.team_id,
+                dedupe_key=occasion.dedupe_key,
+                kind=occasion.kind,
+                decision_id=occasion.decision_id,
+                user_id=occasion.user_id,
+                due_on=occasion.due_on,
+                due_at=occasion.due_at,
+                attempts=0,
+            )
+            .on_conflict_do_nothing(index_elements=["team_id", "dedupe_key"])
+        )
+        new += session.connection().execute(statement).rowcount or 0
+    return new
+
+
+def claim(
+    session: Session, *, owner: str, now: datetime, lease: timedelta, limit: int
+) -> list[DueWork]:
+    """Leases up to `limit` unsent rows that are due and not leased by a live claim."""
+    claimable = (
+        select(DueWork.id)
+        .where(
+            col(DueWork.sent_at).is_(None),
+            col(DueWork.due_at) <= now,
+            or_(col(DueWork.lease_until).is_(None), col(DueWork.lease_until) <= now),
+        )
+        .order_by(col(DueWork.due_at), col(DueWork.id))
+        .limit(limit)
+    )
+    ids = list(session.exec(claimable).all())
+    if not ids:
+        return []
+    session.connection().execute(
+        update(DueWork)
+        .where(col(DueWork.id).in_(ids))
+        .values(lease_owner=owner, lease_until=now + lease, attempts=DueWork.attempts + 1)
+    )
+    return list(
+        session.exec(select(DueWork).where(col(DueWork.id).in_(ids)).order_by(col(DueWork.id)))
+    )
+
+
+def mark_sent(
+    session: Session, *, work_id: int, owner: str, now: datetime, message_ts: str | None
+) -> bool:
+    """Records the work as sent, if this owner still holds it."""
+    result = session.connection().execute(
+        update(DueWork)
+        .where(col(DueWork.id) == work_id, col(DueWork.lease_owner) == owner)
+        .values(sent_at=now, message_ts=message_ts, lease_until=None, last_error=None)
+    )
+    return bool(result.rowcount)
+
+
+def put_off(
+    session: Session, *, work_id: int, owner: str, until: datetime, error: str | None
+) -> None:
+    """Gives the lease back and asks for the work again at `until` (working hours, a retry)."""
+    session.connection().execute(
+        update(DueWork)
+        .where(col(DueWork.id) == work_id, col(DueWork.lease_owner) == owner)
+        .values(due_at=until, lease_owner=None, lease_until=None, last_error=error)
+    )
