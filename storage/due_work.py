@@ -20,7 +20,6 @@ from storage.models import (
     Commitment,
     Decision,
     DecisionStatus,
-    DecisionType,
     Dissent,
     DueWork,
     DueWorkKind,
@@ -63,26 +62,40 @@ def _not_planned_nudge() -> ColumnElement[bool]:
     )
 
 
-def find_revisits(session: Session, *, today: date, now: datetime) -> list[Occasion]:
-    """Type 2 decisions whose revisit date has come, for their deciders."""
+def _deciders_due(
+    session: Session,
+    *,
+    kind: DueWorkKind,
+    status: DecisionStatus,
+    due: Any,
+    today: date,
+    now: datetime,
+) -> list[Occasion]:
+    """An occasion for the decider of each decision in `status` whose `due` date has come."""
     rows = session.exec(
-        select(
-            col(Decision.team_id),
-            col(Decision.id),
-            col(Decision.decider_id),
-            col(Decision.revisit_on),
-        ).where(
-            Decision.decision_type == DecisionType.TYPE_2,
-            Decision.status == DecisionStatus.DECIDED,
-            col(Decision.revisit_on) <= today,
-            _not_planned(DueWorkKind.REVISIT, col(Decision.revisit_on), col(Decision.decider_id)),
+        select(col(Decision.team_id), col(Decision.id), col(Decision.decider_id), due).where(
+            Decision.status == status,
+            due <= today,
+            _not_planned(kind, due, col(Decision.decider_id)),
         )
     ).all()
     return [
-        Occasion(team_id, DueWorkKind.REVISIT, decision_id, decider_id, revisit_on, now)
-        for team_id, decision_id, decider_id, revisit_on in rows
-        if decision_id is not None and revisit_on is not None
+        Occasion(team_id, kind, decision_id, decider_id, due_on, now)
+        for team_id, decision_id, decider_id, due_on in rows
+        if decision_id is not None and due_on is not None
     ]
+
+
+def find_revisits(session: Session, *, today: date, now: datetime) -> list[Occasion]:
+    """Type 2 decisions (the decided ones) whose revisit date has come, for their deciders."""
+    return _deciders_due(
+        session,
+        kind=DueWorkKind.REVISIT,
+        status=DecisionStatus.DECIDED,
+        due=col(Decision.revisit_on),
+        today=today,
+        now=now,
+    )
 
 
 def find_revisit_nudges(session: Session, *, now: datetime, after: timedelta) -> list[Occasion]:
@@ -141,25 +154,14 @@ def find_commit_reminders(session: Session, *, today: date, now: datetime) -> li
 
 def find_commit_summaries(session: Session, *, today: date, now: datetime) -> list[Occasion]:
     """Type 1 decisions at (or past) their commit-by date: a summary for the decider."""
-    rows = session.exec(
-        select(
-            col(Decision.team_id),
-            col(Decision.id),
-            col(Decision.decider_id),
-            col(Decision.commit_by),
-        ).where(
-            Decision.status == DecisionStatus.OPEN,
-            col(Decision.commit_by) <= today,
-            _not_planned(
-                DueWorkKind.COMMIT_SUMMARY, col(Decision.commit_by), col(Decision.decider_id)
-            ),
-        )
-    ).all()
-    return [
-        Occasion(team_id, DueWorkKind.COMMIT_SUMMARY, decision_id, decider_id, commit_by, now)
-        for team_id, decision_id, decider_id, commit_by in rows
-        if decision_id is not None and commit_by is not None
-    ]
+    return _deciders_due(
+        session,
+        kind=DueWorkKind.COMMIT_SUMMARY,
+        status=DecisionStatus.OPEN,
+        due=col(Decision.commit_by),
+        today=today,
+        now=now,
+    )
 
 
 def find_dissent_reminders(session: Session, *, now: datetime, after: timedelta) -> list[Occasion]:
