@@ -113,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # APScheduler logs every run of the sweep at INFO; the sweep logs what it sent itself.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
     if command == "export":
         write_export(asyncio.run(read_export(settings)), args.out)
         return 0
