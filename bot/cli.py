@@ -63,7 +63,7 @@ def tune_garbage_collector() -> None:
 async def run_bot(settings: Settings, mode: Mode) -> None:
     db = Database(settings.database_url)
     await db.create_tables()
-    deps = Deps(db=db)
+    deps = Deps(db=db, digest_schedule=settings.digest_schedule)
     client = build_web_client(settings.slack_bot_token, settings.slack_api_url)
     app = build_app(client=client, deps=deps, signing_secret=settings.slack_signing_secret)
     tune_garbage_collector()

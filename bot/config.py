@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import time
 from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.services.digest import WEEKDAYS, DigestSchedule
 from storage.db import UnsupportedDatabase, check_database_url
 
 DEFAULT_DATABASE_URL = "sqlite:///decisionbot.db"
@@ -36,6 +39,7 @@ class Settings:
     port: int
     log_level: str
     scheduler_interval_seconds: float = DEFAULT_SCHEDULER_INTERVAL_SECONDS
+    digest_schedule: DigestSchedule = field(default_factory=DigestSchedule)
 
 
 def _require(env: Mapping[str, str], name: str, prefix: str, where: str) -> str:
@@ -90,6 +94,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = Mode.HTT
             f"(how often due revisits and reminders are looked for), not {interval_text!r}."
         )
 
+    digest_schedule = _digest_schedule(env)
+
     database_url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
     try:
         check_database_url(database_url)
@@ -105,4 +111,25 @@ def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = Mode.HTT
         port=int(port_text),
         log_level=log_level,
         scheduler_interval_seconds=interval,
+        digest_schedule=digest_schedule,
     )
+
+
+def _digest_schedule(env: Mapping[str, str]) -> DigestSchedule:
+    day = (env.get("DIGEST_DAY", "").strip() or "monday").lower()
+    days = [name.lower() for name in WEEKDAYS]
+    if day not in days:
+        raise ConfigError(f"DIGEST_DAY must be a day of the week, such as Monday, not {day!r}.")
+    at_text = env.get("DIGEST_TIME", "").strip() or "09:00"
+    try:
+        at = time.fromisoformat(at_text)
+    except ValueError:
+        raise ConfigError(f"DIGEST_TIME must be a time like 09:00, not {at_text!r}.") from None
+    zone = env.get("DIGEST_TIMEZONE", "").strip() or "UTC"
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"DIGEST_TIMEZONE must be a time zone name like Europe/Berlin or UTC, not {zone!r}."
+        ) from None
+    return DigestSchedule(weekday=days.index(day), at=at, zone=zone)

@@ -10,6 +10,7 @@ from typing import Any
 from bot.card_refresh import CardRefresher
 from bot.followups import FollowUps
 from bot.pacing import SlackPace
+from bot.services.digest import DigestSchedule
 from bot.slack_calls import AdminDirectory
 from storage.db import Database
 
@@ -27,6 +28,7 @@ class Deps:
     clock: Callable[[], datetime] = utc_now
     admins: AdminDirectory = field(default_factory=AdminDirectory)
     pace: SlackPace = field(default_factory=SlackPace)
+    digest_schedule: DigestSchedule = field(default_factory=DigestSchedule)
     cards: CardRefresher = field(init=False)
 
     def __post_init__(self) -> None:

@@ -17,8 +17,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.models import (
+    ChannelSettings,
     Commitment,
     Decision,
+    DecisionEvent,
     DecisionStatus,
     Dissent,
     DueWork,
@@ -33,13 +35,16 @@ class Occasion:
 
     team_id: str
     kind: DueWorkKind
-    decision_id: int
-    user_id: str
+    decision_id: int | None
+    user_id: str  # a person, or a channel for a digest
     due_on: date
     due_at: datetime
+    period: str | None = None  # what the key names instead of the date, e.g. an ISO week
 
     @property
     def dedupe_key(self) -> str:
+        if self.decision_id is None:
+            return f"{self.kind}:{self.user_id}:{self.period or self.due_on.isoformat()}"
         return f"{self.kind}:{self.decision_id}:{self.user_id}:{self.due_on.isoformat()}"
 
 
@@ -186,6 +191,31 @@ def find_dissent_reminders(session: Session, *, now: datetime, after: timedelta)
         if decision_id is not None
     ]
     return occasions
+
+
+def find_digests(
+    session: Session, *, since: datetime, until: datetime, week: str, now: datetime
+) -> list[Occasion]:
+    """A digest for each channel with decision activity in [since, until), unless turned off."""
+    rows = session.exec(
+        select(col(Decision.team_id), col(Decision.channel_id))
+        .join(DecisionEvent, col(DecisionEvent.decision_id) == col(Decision.id))
+        .outerjoin(
+            ChannelSettings,
+            (col(ChannelSettings.team_id) == col(Decision.team_id))
+            & (col(ChannelSettings.channel_id) == col(Decision.channel_id)),
+        )
+        .where(
+            col(DecisionEvent.at) >= since,
+            col(DecisionEvent.at) < until,
+            or_(col(ChannelSettings.digest_enabled).is_(None), col(ChannelSettings.digest_enabled)),
+        )
+        .distinct()
+    ).all()
+    return [
+        Occasion(team_id, DueWorkKind.DIGEST, None, channel_id, until.date(), now, period=week)
+        for team_id, channel_id in rows
+    ]
 
 
 def plan(session: Session, occasions: list[Occasion]) -> int:

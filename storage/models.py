@@ -148,6 +148,7 @@ class DueWorkKind(StrEnum):
     COMMIT_REMINDER = "commit_reminder"  # a Type 1 stakeholder hasn't committed, a day to go
     COMMIT_SUMMARY = "commit_summary"  # a Type 1 decision's commit-by date has come
     DISSENT_REMINDER = "dissent_reminder"  # dissent unanswered for 24 hours
+    DIGEST = "digest"  # a channel's weekly digest
 
 
 class DueWork(SQLModel, table=True):
@@ -167,9 +168,9 @@ class DueWork(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     dedupe_key: str = Field(max_length=200)
     kind: DueWorkKind
-    decision_id: int = Field(foreign_key="decision.id", ondelete="CASCADE")
-    user_id: str = Field(max_length=32)  # who the message is for
-    due_on: date  # the date the occasion is about (revisit date, commit-by date, ...)
+    decision_id: int | None = Field(default=None, foreign_key="decision.id", ondelete="CASCADE")
+    user_id: str = Field(max_length=32)  # who the message is for: a person, or a channel
+    due_on: date  # the date the occasion is about (revisit date, commit-by date, digest week)
     due_at: datetime = utc_column()  # when to send; moved on to fit working hours or retries
     lease_owner: str | None = Field(default=None, max_length=100)
     lease_until: datetime | None = utc_column(nullable=True)
@@ -207,3 +208,13 @@ class DecisionReview(SQLModel, table=True):
     learned: str | None = long_text(nullable=True)
     recorded_by: str = Field(max_length=32)
     recorded_at: datetime = utc_column()
+
+
+class ChannelSettings(SQLModel, table=True):
+    """A channel's choices: for now, whether it gets the weekly digest."""
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    channel_id: str = Field(primary_key=True, max_length=32)
+    digest_enabled: bool = True
+    updated_by: str = Field(max_length=32)
+    updated_at: datetime = utc_column()

@@ -18,9 +18,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import Deps
 from bot.scheduler.working_hours import next_working_time
 from bot.services import decisions
+from bot.services.digest import Week, build_digest_data, weekly_digest_enabled
 from bot.services.due_work import claim_due_work, plan_due_work, put_off, record_sent, retry_delay
 from bot.services.errors import NotFound
 from bot.slack_calls import post_in_thread, time_zone_of
+from bot.ui.digest import build_digest
 from bot.ui.revisits import (
     build_commit_reminder,
     build_commit_summary,
@@ -84,7 +86,9 @@ class Sweeper:
     async def sweep(self) -> SweepReport:
         """Plans, then claims and sends until nothing due is left unclaimed."""
         report = SweepReport()
-        report.planned = await plan_due_work(self.deps.db, now=self.deps.now())
+        report.planned = await plan_due_work(
+            self.deps.db, now=self.deps.now(), digest_schedule=self.deps.digest_schedule
+        )
         while claimed := await claim_due_work(self.deps.db, owner=self.owner, now=self.deps.now()):
             for work in claimed:
                 await self._send(work, report)
@@ -93,6 +97,9 @@ class Sweeper:
     async def _send(self, work: DueWork, report: SweepReport) -> None:
         db, now = self.deps.db, self.deps.now()
         try:
+            if work.decision_id is None:
+                await self._send_digest(work, report)
+                return
             try:
                 record = await decisions.load_record(
                     db, team_id=work.team_id, decision_id=work.decision_id
@@ -133,3 +140,20 @@ class Sweeper:
                 until=now + retry_delay(work.attempts),
                 error=f"{type(error).__name__}: {error}",
             )
+
+    async def _send_digest(self, work: DueWork, report: SweepReport) -> None:
+        db, now = self.deps.db, self.deps.now()
+        channel_id = work.user_id
+        if not await weekly_digest_enabled(db, team_id=work.team_id, channel_id=channel_id):
+            await record_sent(db, work=work, owner=self.owner, now=now, message_ts=None)
+            report.dropped += 1
+            return
+        week = Week(end=self.deps.digest_schedule.latest_before(now))
+        data = await build_digest_data(db, team_id=work.team_id, channel_id=channel_id, week=week)
+        await self.deps.pace.channel_post(work.team_id, channel_id)
+        message = build_digest(data)
+        posted = await self.client.chat_postMessage(
+            channel=channel_id, text=message.text, blocks=message.blocks
+        )
+        await record_sent(db, work=work, owner=self.owner, now=now, message_ts=posted["ts"])
+        report.sent += 1

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.services.digest import DigestSchedule, Week
 from storage import due_work
 from storage.db import Database
 from storage.models import DueWork
@@ -21,9 +22,12 @@ REVISIT_NUDGE_AFTER = timedelta(days=3)
 DISSENT_REMINDER_AFTER = timedelta(hours=24)
 
 
-async def plan_due_work(db: Database, *, now: datetime) -> int:
+async def plan_due_work(
+    db: Database, *, now: datetime, digest_schedule: DigestSchedule | None = None
+) -> int:
     """Stores everything that has come due by `now`; returns how many occasions were new."""
     today = now.date()
+    week = Week(end=(digest_schedule or DigestSchedule()).latest_before(now))
 
     def write(session: Session) -> int:
         occasions = (
@@ -32,6 +36,9 @@ async def plan_due_work(db: Database, *, now: datetime) -> int:
             + due_work.find_commit_reminders(session, today=today, now=now)
             + due_work.find_commit_summaries(session, today=today, now=now)
             + due_work.find_dissent_reminders(session, now=now, after=DISSENT_REMINDER_AFTER)
+            + due_work.find_digests(
+                session, since=week.start, until=week.end, week=week.label, now=now
+            )
         )
         return due_work.plan(session, occasions)
 

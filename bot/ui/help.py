@@ -3,6 +3,7 @@
 HELP_TEXT = """*decisionbot* keeps a log of decisions and who committed to them.
 • `/decide` opens a form to record a decision in this channel.
 • `/decide Move billing to Postgres` opens it with the title filled in.
+• `/decide digest` shows this channel's digest of the last seven days, privately; `/decide digest off` and `/decide digest on` turn the weekly one off and on.
 • `/decide help` shows this.
 
 *Type 1* decisions are one-way doors (costly to undo): they stay open for input until their commit-by date.

@@ -7,11 +7,13 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.deps import deps_of
+from bot.deps import Deps, deps_of
 from bot.listeners.errors import report_to
 from bot.listeners.payload import reply_to
 from bot.services.decisions import TITLE_MAX
+from bot.services.digest import WEEKDAYS, Week, build_digest_data, set_weekly_digest
 from bot.ui.decide_modal import DecideModalOrigin, DecideModalState, build_decide_modal
+from bot.ui.digest import build_digest
 from bot.ui.help import HELP_TEXT
 
 HELP_WORDS = {"help", "?", "-h", "--help"}
@@ -32,15 +34,53 @@ def initial_form_state(command: dict[str, Any], today: Any) -> DecideModalState:
     )
 
 
+async def answer_digest(
+    ack: AsyncAck, command: dict[str, Any], deps: Deps, words: list[str]
+) -> None:
+    """`/decide digest` shows this channel's digest privately; `on` / `off` set the weekly one."""
+    team_id, channel_id, user_id = command["team_id"], command["channel_id"], command["user_id"]
+    now = deps.now()
+    if words == ["digest"]:
+        week = Week(end=now)  # the seven days up to now
+        data = await build_digest_data(deps.db, team_id=team_id, channel_id=channel_id, week=week)
+        message = build_digest(data)
+        await ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
+        return
+    if words not in (["digest", "on"], ["digest", "off"]):
+        await ack(
+            text="Try `/decide digest` to see this channel's digest now, or `/decide digest on` "
+            "/ `/decide digest off` for the weekly one.",
+            response_type="ephemeral",
+        )
+        return
+    enabled = words[1] == "on"
+    await set_weekly_digest(
+        deps.db, team_id=team_id, channel_id=channel_id, enabled=enabled, by=user_id, now=now
+    )
+    schedule = deps.digest_schedule
+    when = f"{WEEKDAYS[schedule.weekday]}s at {schedule.at.strftime('%H:%M')} ({schedule.zone})"
+    await ack(
+        text=f"The weekly digest is on for this channel: {when}."
+        if enabled
+        else "The weekly digest is off for this channel. `/decide digest on` turns it back on.",
+        response_type="ephemeral",
+    )
+
+
 async def handle_decide(
     ack: AsyncAck, command: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> None:
-    """Opens the /decide form at once, or answers help privately."""
-    if str(command.get("text") or "").strip().lower() in HELP_WORDS:
+    """Opens the /decide form at once, or answers help or digest privately."""
+    text = str(command.get("text") or "").strip()
+    if text.lower() in HELP_WORDS:
         await ack(text=HELP_TEXT, response_type="ephemeral")
         return
-    await ack()
     deps = deps_of(context)
+    words = text.lower().split()
+    if words and words[0] == "digest":
+        await answer_digest(ack, command, deps, words)
+        return
+    await ack()
     view = build_decide_modal(initial_form_state(command, deps.now().date()))
     deps.followups.start(
         client.views_open(trigger_id=command["trigger_id"], view=view),

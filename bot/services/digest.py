@@ -1,0 +1,218 @@
+"""The weekly digest of a channel: what was decided, what is waiting, and the input metrics a
+team controls, each beside last week's."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from storage import digest_queries as queries
+from storage.db import Database
+from storage.models import Decision, DecisionReview, DecisionStatus, DecisionType, Dissent
+
+WEEK = timedelta(days=7)
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+ANSWERED_WITHIN = timedelta(hours=24)
+REVISIT_ON_TIME = timedelta(days=3)  # answered before the nudge
+
+
+@dataclass(frozen=True)
+class DigestSchedule:
+    weekday: int = 0  # Monday
+    at: time = time(9, 0)
+    zone: str = "UTC"
+
+    def latest_before(self, now: datetime) -> datetime:
+        """The most recent scheduled digest moment at or before `now`."""
+        local = now.astimezone(ZoneInfo(self.zone))
+        day = local.date() - timedelta(days=(local.weekday() - self.weekday) % 7)
+        moment = datetime.combine(day, self.at, tzinfo=local.tzinfo)
+        if moment > local:
+            moment -= WEEK
+        return moment.astimezone(now.tzinfo)
+
+
+@dataclass(frozen=True)
+class Week:
+    """The seven days a digest covers, ending when it is sent."""
+
+    end: datetime
+
+    @property
+    def start(self) -> datetime:
+        return self.end - WEEK
+
+    @property
+    def label(self) -> str:
+        year, week, _ = self.start.isocalendar()
+        return f"{year}-W{week:02d}"
+
+    def holds(self, moment: datetime | None) -> bool:
+        return moment is not None and self.start <= moment < self.end
+
+    def holds_day(self, day: date) -> bool:
+        return self.start.date() <= day < self.end.date()
+
+    def before(self) -> Week:
+        return Week(end=self.start)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    median_days_to_full_commitment: float | None
+    dissent_answered_within_a_day: float | None  # shares, 0..1
+    revisits_handled_on_time: float | None
+    type2_decided_same_day: float | None
+
+
+@dataclass
+class DigestData:
+    channel_id: str
+    week: Week
+    recorded: list[Decision] = field(default_factory=list)
+    waiting: list[tuple[Decision, list[str]]] = field(default_factory=list)
+    unanswered: list[tuple[Dissent, str]] = field(default_factory=list)
+    revisits_due: list[Decision] = field(default_factory=list)
+    revisits_overdue: list[Decision] = field(default_factory=list)
+    reviews: list[tuple[DecisionReview, str]] = field(default_factory=list)
+    metrics: Metrics | None = None
+    metrics_last_week: Metrics | None = None
+
+    @property
+    def has_activity(self) -> bool:
+        return any(
+            (
+                self.recorded,
+                self.waiting,
+                self.unanswered,
+                self.revisits_due,
+                self.revisits_overdue,
+                self.reviews,
+            )
+        )
+
+
+def _share(hits: int, total: int) -> float | None:
+    return hits / total if total else None
+
+
+def _metrics(
+    week: Week,
+    decisions: list[Decision],
+    dissents: list[Dissent],
+    reviews: list[DecisionReview],
+    full: list[queries.FullCommitment],
+    type_changed_at: dict[int, datetime],
+) -> Metrics:
+    durations = [
+        (f.last_commitment_at - f.recorded_at).total_seconds() / 86400
+        for f in full
+        if week.holds(f.last_commitment_at)
+    ]
+    voiced = [d for d in dissents if week.holds(d.created_at)]
+    answered = [
+        d for d in voiced if d.answered_at and d.answered_at - d.created_at <= ANSWERED_WITHIN
+    ]
+    handled = [r for r in reviews if week.holds_day(r.due_on)]
+    on_time = [r for r in handled if r.recorded_at.date() <= r.due_on + REVISIT_ON_TIME]
+    pending = [
+        d
+        for d in decisions
+        if d.status is DecisionStatus.DECIDED and d.revisit_on and week.holds_day(d.revisit_on)
+    ]
+    raised = [
+        d for d in decisions if d.decision_type is DecisionType.TYPE_2 and week.holds(d.created_at)
+    ]
+    same_day = [
+        d
+        for d in raised
+        if d.id not in type_changed_at or type_changed_at[d.id].date() == d.created_at.date()
+    ]
+    return Metrics(
+        median_days_to_full_commitment=statistics.median(durations) if durations else None,
+        dissent_answered_within_a_day=_share(len(answered), len(voiced)),
+        revisits_handled_on_time=_share(len(on_time), len(handled) + len(pending)),
+        type2_decided_same_day=_share(len(same_day), len(raised)),
+    )
+
+
+async def build_digest_data(
+    db: Database, *, team_id: str, channel_id: str, week: Week
+) -> DigestData:
+    """Everything a channel's digest shows for `week`, read in one consistent snapshot."""
+    last_week = week.before()
+    next_week_ends = (week.end + WEEK).date()
+
+    def read(session: Session) -> DigestData:
+        decisions = queries.channel_decisions(
+            session,
+            team_id=team_id,
+            channel_id=channel_id,
+            since=last_week.start,
+            revisits_until=next_week_ends,
+        )
+        ids = [d.id for d in decisions if d.id is not None]
+        waiting = queries.uncommitted_stakeholders(session, team_id=team_id, decision_ids=ids)
+        dissents = queries.channel_dissents(
+            session, team_id=team_id, channel_id=channel_id, since=last_week.start
+        )
+        reviews = queries.channel_reviews(
+            session, team_id=team_id, channel_id=channel_id, due_since=last_week.start.date()
+        )
+        full = queries.full_commitments(
+            session, team_id=team_id, channel_id=channel_id, since=last_week.start
+        )
+        changed = queries.type_changes(session, team_id=team_id, decision_ids=ids)
+        today = week.end.date()
+        by_id = {d.id: d for d in decisions}
+        metrics_args = ([d for d, _ in dissents], [r for r, _ in reviews], full, changed)
+        return DigestData(
+            channel_id=channel_id,
+            week=week,
+            recorded=sorted(
+                (d for d in decisions if week.holds(d.created_at)), key=lambda d: d.created_at
+            ),
+            waiting=[
+                (by_id[i], users)
+                for i, users in sorted(waiting.items())
+                if by_id[i].status is DecisionStatus.OPEN
+            ],
+            unanswered=[(d, title) for d, title in dissents if not d.is_answered],
+            revisits_due=[
+                d
+                for d in decisions
+                if d.status is DecisionStatus.DECIDED
+                and d.revisit_on
+                and today <= d.revisit_on < next_week_ends
+            ],
+            revisits_overdue=[
+                d
+                for d in decisions
+                if d.status is DecisionStatus.DECIDED and d.revisit_on and d.revisit_on < today
+            ],
+            reviews=[(r, title) for r, title in reviews if week.holds(r.recorded_at)],
+            metrics=_metrics(week, decisions, *metrics_args),
+            metrics_last_week=_metrics(last_week, decisions, *metrics_args),
+        )
+
+    return await db.read(read)
+
+
+async def set_weekly_digest(
+    db: Database, *, team_id: str, channel_id: str, enabled: bool, by: str, now: datetime
+) -> None:
+    await db.write(
+        lambda session: queries.set_digest_enabled(
+            session, team_id=team_id, channel_id=channel_id, enabled=enabled, by=by, at=now
+        )
+    )
+
+
+async def weekly_digest_enabled(db: Database, *, team_id: str, channel_id: str) -> bool:
+    return await db.read(
+        lambda session: queries.digest_enabled(session, team_id=team_id, channel_id=channel_id)
+    )

@@ -1,0 +1,96 @@
+"""The weekly digest: once per channel with activity, private channels kept to themselves,
+`/decide digest` privately now, and on/off per channel."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.ids import Action, Block
+from bot.scheduler.sweep import Sweeper
+from tests.conftest import ALICE, BOB, CAROL, CHANNEL, NOW, PRIVATE_CHANNEL
+from tests.e2e.flows import record_decision
+from tests.harness import BotUnderTest, blocks_text, response_json
+
+DIGEST_TIME = NOW + timedelta(days=7) - timedelta(hours=1)  # Monday 30 Nov, 09:00 UTC
+QUIET = "C0000QUIET"
+
+
+def digests(bot: BotUnderTest, channel: str) -> list[dict[str, object]]:
+    return [
+        m
+        for m in bot.stand_in.channel_messages(channel)
+        if str(m["text"]).startswith("Decisions this week")
+    ]
+
+
+async def sweep_at(bot: BotUnderTest, moment: object, owner: str = "process-a") -> None:
+    bot.deps.clock = lambda: moment  # type: ignore[assignment,return-value]
+    await Sweeper(bot.deps, bot.app.client, owner=owner).sweep()
+
+
+async def test_each_channel_with_activity_gets_one_digest_a_week(bot: BotUnderTest) -> None:
+    bot.stand_in.add_channel(QUIET)
+    card = await record_decision(bot, stakeholders=[BOB, CAROL], kind="type1")
+    await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL)
+    await record_decision(bot, stakeholders=[], kind="type2", title="Try weekly releases")
+
+    await sweep_at(bot, DIGEST_TIME - timedelta(minutes=1))
+    assert digests(bot, CHANNEL) == []
+    await sweep_at(bot, DIGEST_TIME + timedelta(minutes=1))
+    await sweep_at(bot, DIGEST_TIME + timedelta(minutes=2), owner="process-b")
+    await sweep_at(bot, DIGEST_TIME + timedelta(hours=5))
+
+    (digest,) = digests(bot, CHANNEL)
+    text = blocks_text(digest["blocks"])  # type: ignore[arg-type]
+    assert "Recorded this week: 1 Type 1, 1 Type 2" in text
+    assert f"waiting on <@{CAROL}>" in text
+    assert "Type 2 decisions decided the day they were raised: *100%* (last week –)" in text
+    assert digests(bot, QUIET) == []
+
+
+async def test_a_private_channels_decisions_stay_in_its_own_digest(bot: BotUnderTest) -> None:
+    await record_decision(bot, stakeholders=[BOB], kind="type1", title="Public plan")
+    await record_decision(
+        bot, stakeholders=[BOB], kind="type1", title="Secret reorg", channel=PRIVATE_CHANNEL
+    )
+    await sweep_at(bot, DIGEST_TIME + timedelta(minutes=1))
+    public = blocks_text(digests(bot, CHANNEL)[0]["blocks"])  # type: ignore[arg-type]
+    private = blocks_text(digests(bot, PRIVATE_CHANNEL)[0]["blocks"])  # type: ignore[arg-type]
+    assert "Public plan" in public and "Secret reorg" not in public
+    assert "Secret reorg" in private and "Public plan" not in private
+
+
+async def test_decide_digest_shows_it_privately_now(bot: BotUnderTest) -> None:
+    await record_decision(bot, stakeholders=[BOB], kind="type1")
+    response = await bot.command("digest", user=ALICE, channel=CHANNEL)
+    answer = response_json(response)
+    assert answer["response_type"] == "ephemeral"
+    assert "Adopt trunk-based development" in blocks_text(answer["blocks"])
+    assert digests(bot, CHANNEL) == []  # nothing posted in the channel
+
+
+async def test_digest_off_and_on_for_a_channel(bot: BotUnderTest) -> None:
+    await record_decision(bot, stakeholders=[BOB], kind="type1")
+    off = await bot.command("digest off", user=ALICE, channel=CHANNEL)
+    assert "The weekly digest is off for this channel" in str(off.body)
+    await sweep_at(bot, DIGEST_TIME + timedelta(minutes=1))
+    assert digests(bot, CHANNEL) == []
+
+    on = await bot.command("digest on", user=ALICE, channel=CHANNEL)
+    assert "Mondays at 09:00 (UTC)" in str(on.body)
+    await bot.click(bot.card(CHANNEL), Action.COMMIT_AGREE, user=BOB, channel=CHANNEL)
+    await sweep_at(bot, DIGEST_TIME + timedelta(days=7, minutes=1))
+    assert len(digests(bot, CHANNEL)) == 1
+
+    unknown = await bot.command("digest weekly", user=ALICE, channel=CHANNEL)
+    assert "Try `/decide digest`" in str(unknown.body)
+
+
+async def test_dissent_and_its_answer_show_in_the_metrics(bot: BotUnderTest) -> None:
+    card = await record_decision(bot, stakeholders=[BOB], kind="type1")
+    await bot.click(card, Action.OPEN_DISSENT, user=BOB, channel=CHANNEL)
+    await bot.submit(bot.latest_view(BOB), {Block.DISSENT_REASON: "Too early."}, user=BOB)
+    await sweep_at(bot, DIGEST_TIME + timedelta(minutes=1))
+    text = blocks_text(digests(bot, CHANNEL)[0]["blocks"])  # type: ignore[arg-type]
+    assert f"<@{BOB}> on \u201cAdopt trunk-based development\u201d" in text
+    assert "Dissent answered within 24 hours: *0%*" in text
