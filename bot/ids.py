@@ -26,6 +26,7 @@ class Action(StrEnum):
     REVISIT_KEEP = "revisit_keep"
     REVISIT_REVERSE = "revisit_reverse"
     REVISIT_LATER = "revisit_later"
+    REVISIT_SUPERSEDE = "revisit_supersede"
     # inputs of the /decide modal that redraw it when changed
     TYPE_CHOICE = "type_choice"
     UNDO_CHEAPLY = "undo_cheaply"

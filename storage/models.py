@@ -184,6 +184,7 @@ class Disposition(StrEnum):
     KEEP = "keep"  # it still holds; maybe look again on a later date
     REVERSE = "reverse"  # walk back through the two-way door
     LATER = "later"  # not ready to judge: revisit on a new date
+    SUPERSEDE = "supersede"  # replaced by a new decision, linked to it
 
 
 class Outcome(StrEnum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -174,9 +175,17 @@ class RecordedDecision:
 
 
 async def record_decision(
-    db: Database, *, draft: DecisionDraft, now: datetime, source_view_id: str | None = None
+    db: Database,
+    *,
+    draft: DecisionDraft,
+    now: datetime,
+    source_view_id: str | None = None,
+    also: Callable[[Session, Decision], None] | None = None,
 ) -> RecordedDecision:
-    """Validates the draft and stores it with its stakeholders and the first history event."""
+    """Validates the draft and stores it with its stakeholders and the first history event.
+
+    `also` runs in the same transaction once the new decision has its id (superseding an old one).
+    """
     decision = validate_draft(draft, now)
     decision.source_view_id = source_view_id
 
@@ -200,6 +209,8 @@ async def record_decision(
             detail={"type": decision.decision_type, "type_reason": decision.type_reason},
         )
         assert decision.id is not None
+        if also is not None:
+            also(session, decision)
         record = reload_record(session, team_id=decision.team_id, decision_id=decision.id)
         return RecordedDecision(record=record, created=True)
 

@@ -7,7 +7,13 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from bot.services.decisions import check_can_manage, check_date
+from bot.services.decisions import (
+    DecisionDraft,
+    RecordedDecision,
+    check_can_manage,
+    check_date,
+    record_decision,
+)
 from bot.services.errors import DecisionError, InvalidInput
 from bot.services.lookup import reload_record, require_decision
 from bot.services.permissions import AdminCheck, ensure_can_manage
@@ -162,3 +168,69 @@ async def list_reviews(db: Database, *, team_id: str, decision_id: int) -> list[
         return list(session.exec(statement).all())
 
     return await db.read(read)
+
+
+async def record_superseding_decision(
+    db: Database,
+    *,
+    draft: DecisionDraft,
+    now: datetime,
+    source_view_id: str | None,
+    old_decision_id: int,
+    due_on: date,
+    is_admin: AdminCheck,
+) -> RecordedDecision:
+    """Records the new decision and, in the same transaction, closes the one it supersedes."""
+    actor_id = draft.recorder_id
+    _, actor_is_admin = await check_can_manage(
+        db,
+        team_id=draft.team_id,
+        decision_id=old_decision_id,
+        actor_id=actor_id,
+        is_admin=is_admin,
+        what=RECORD_IT,
+    )
+
+    def close_the_old_one(session: Session, new: Decision) -> None:
+        old = require_decision(session, team_id=draft.team_id, decision_id=old_decision_id)
+        ensure_can_manage(old, actor_id, actor_is_admin=actor_is_admin, what=RECORD_IT)
+        _ensure_still_due(old, due_on)
+        old.status, old.closed_at, old.revisit_on, old.updated_at = (
+            DecisionStatus.CLOSED,
+            now,
+            None,
+            now,
+        )
+        session.add(old)
+        reason = f"Superseded by \u201c{new.title}\u201d."
+        session.add(
+            DecisionReview(
+                decision_id=old_decision_id,
+                team_id=draft.team_id,
+                due_on=due_on,
+                disposition=Disposition.SUPERSEDE,
+                reason=reason,
+                recorded_by=actor_id,
+                recorded_at=now,
+            )
+        )
+        repository.add_event(
+            session,
+            decision=old,
+            actor_id=actor_id,
+            kind="superseded",
+            at=now,
+            detail={"by_decision_id": new.id, "due_on": due_on},
+        )
+        repository.add_event(
+            session,
+            decision=new,
+            actor_id=actor_id,
+            kind="supersedes",
+            at=now,
+            detail={"decision_id": old_decision_id},
+        )
+
+    return await record_decision(
+        db, draft=draft, now=now, source_view_id=source_view_id, also=close_the_old_one
+    )

@@ -85,14 +85,29 @@ class DecideModalOrigin:
 
     channel_id: str
     response_url: str | None = None
+    # Set when the form was opened by "Supersede" on a revisit: the decision it replaces.
+    supersedes_id: int | None = None
+    supersedes_due_on: str | None = None
 
     def to_metadata(self) -> str:
-        return json.dumps({"channel_id": self.channel_id, "response_url": self.response_url})
+        return json.dumps(
+            {
+                "channel_id": self.channel_id,
+                "response_url": self.response_url,
+                "supersedes_id": self.supersedes_id,
+                "supersedes_due_on": self.supersedes_due_on,
+            }
+        )
 
     @classmethod
     def from_metadata(cls, metadata: str) -> DecideModalOrigin:
         data = json.loads(metadata or "{}")
-        return cls(channel_id=data.get("channel_id", ""), response_url=data.get("response_url"))
+        return cls(
+            channel_id=data.get("channel_id", ""),
+            response_url=data.get("response_url"),
+            supersedes_id=data.get("supersedes_id"),
+            supersedes_due_on=data.get("supersedes_due_on"),
+        )
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ DISPOSITION_DONE = {
     Disposition.KEEP: "kept it",
     Disposition.REVERSE: "reversed it",
     Disposition.LATER: "will revisit it later",
+    Disposition.SUPERSEDE: "superseded it with a new decision",
 }
 
 
@@ -79,6 +80,7 @@ def build_revisit_message(record: DecisionRecord, due_on: date, *, nudge: bool) 
                 ),
                 ButtonElement(text="Reverse", action_id=Action.REVISIT_REVERSE, value=value),
                 ButtonElement(text="Revisit later", action_id=Action.REVISIT_LATER, value=value),
+                ButtonElement(text="Supersede", action_id=Action.REVISIT_SUPERSEDE, value=value),
             ],
         ),
     ]
@@ -100,6 +102,11 @@ def build_revisited_line(
     if decision.revisit_on:
         line += f"; next revisit on {format_date(decision.revisit_on)}"
     return Message(text=line + ".")
+
+
+def build_superseded_line(new: DecisionRecord, actor_id: str) -> Message:
+    """In the old decision's thread: what replaced it."""
+    return Message(text=f"{mention(actor_id)} superseded this with a new decision: {_title(new)}.")
 
 
 def build_commit_reminder(record: DecisionRecord) -> Message:

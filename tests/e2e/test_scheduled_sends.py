@@ -236,3 +236,37 @@ async def test_a_closed_decision_gets_no_revisit(bot: BotUnderTest) -> None:
     at(bot, REVISIT_DAY)
     assert (await sweeper(bot).sweep()).sent == 0
     assert direct_messages(bot, ALICE) == []
+
+
+async def test_supersede_opens_the_form_prefilled_and_links_the_new_decision(
+    bot: BotUnderTest,
+) -> None:
+    old_card = await record_decision(bot, stakeholders=[BOB], kind="type2")
+    at(bot, REVISIT_DAY)
+    await sweeper(bot).sweep()
+    (revisit,) = direct_messages(bot, ALICE)
+
+    await bot.click(revisit, Action.REVISIT_SUPERSEDE, user=ALICE, channel=ALICE)
+    form = bot.latest_view(ALICE)
+    assert "Adopt trunk-based development" in str(form.view["blocks"])  # pre-filled
+    response = await bot.submit(
+        form,
+        {
+            Block.TITLE: "Trunk-based development with release branches",
+            Block.WHAT_AND_WHY: "Hotfixes need a branch to land on.",
+            Block.DECIDER: ALICE,
+            Block.TYPE: "type2",
+        },
+        user=ALICE,
+    )
+    assert not response.body
+
+    new_card = bot.card(CHANNEL)
+    assert "Trunk-based development with release branches" in blocks_text(new_card["blocks"])
+    (review,) = await list_reviews(bot.deps.db, team_id=TEAM, decision_id=1)
+    assert review.disposition is Disposition.SUPERSEDE
+    assert "Trunk-based development with release branches" in (review.reason or "")
+    thread = bot.stand_in.thread(CHANNEL, old_card["ts"])  # type: ignore[arg-type]
+    assert "superseded this with a new decision" in thread[-1]["text"]
+    old = next(m for m in bot.stand_in.channel_messages(CHANNEL) if m["ts"] == old_card["ts"])
+    assert "Closed on Wed 23 Dec 2026" in blocks_text(old["blocks"])

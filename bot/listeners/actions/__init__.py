@@ -19,7 +19,12 @@ def register(app: AsyncApp) -> None:
     app.action(Action.OPEN_CHANGE_TYPE)(handle_open_change_type)
     app.action(Action.CLOSE_DECISION)(handle_close_decision)
     app.action(Action.POST_CARD)(handle_post_card)
-    for revisit in (Action.REVISIT_KEEP, Action.REVISIT_REVERSE, Action.REVISIT_LATER):
+    for revisit in (
+        Action.REVISIT_KEEP,
+        Action.REVISIT_REVERSE,
+        Action.REVISIT_LATER,
+        Action.REVISIT_SUPERSEDE,
+    ):
         app.action(revisit)(handle_open_revisit)
     for redraw in (
         Action.TYPE_CHOICE,

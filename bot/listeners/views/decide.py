@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
-from bot.listeners.card_work import publish_card
+from bot.listeners.actions.decider import admin_check
+from bot.listeners.card_work import publish_card, refresh_card_of
 from bot.listeners.errors import report_to
 from bot.listeners.forms import read_decide_draft
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services.decisions import record_decision
+from bot.services.revisits import record_superseding_decision
 from bot.slack_calls import PrivateReply
 from bot.ui.decide_modal import DecideModalOrigin
+from bot.ui.revisits import build_superseded_line
 
 
 async def handle_decide_submission(
@@ -24,16 +28,30 @@ async def handle_decide_submission(
     deps = deps_of(context)
     user_id = user_id_of(body)
     draft = read_decide_draft(view, team_id=team_id_of(body), user_id=user_id)
-    outcome = await record_decision(
-        deps.db, draft=draft, now=deps.now(), source_view_id=view.get("id")
-    )
+    origin = DecideModalOrigin.from_metadata(view.get("private_metadata", ""))
+    if origin.supersedes_id is not None and origin.supersedes_due_on:
+        outcome = await record_superseding_decision(
+            deps.db,
+            draft=draft,
+            now=deps.now(),
+            source_view_id=view.get("id"),
+            old_decision_id=origin.supersedes_id,
+            due_on=date.fromisoformat(origin.supersedes_due_on),
+            is_admin=admin_check(deps, client, body),
+        )
+    else:
+        outcome = await record_decision(
+            deps.db, draft=draft, now=deps.now(), source_view_id=view.get("id")
+        )
     await ack()
     if not outcome.created:
         return  # a resent submission: the first one is already posting the card
-    origin = DecideModalOrigin.from_metadata(view.get("private_metadata", ""))
     to = PrivateReply(
         user_id=user_id, channel_id=origin.channel_id, response_url=origin.response_url
     )
     deps.followups.start(
         publish_card(client, deps, outcome.record, to), on_error=report_to(client, to)
     )
+    if origin.supersedes_id is not None:
+        line = build_superseded_line(outcome.record, user_id)
+        refresh_card_of(client, deps, (draft.team_id, origin.supersedes_id), line, to)
