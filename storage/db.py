@@ -15,6 +15,7 @@ same turn of the loop share a transaction (storage/group_commit.py).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -108,8 +109,11 @@ class Database:
         self.url = url.render_as_string(hide_password=False)
         self.write_engine = create_engine(url, echo=echo)
         self.read_engine: AsyncEngine = create_async_engine(_async_url(url), echo=echo)
+        # For long reads (a digest over a big channel), run off the event loop on a thread.
+        self.thread_read_engine = create_engine(url, echo=echo)
         _configure_sqlite(self.write_engine, read_only=False)
         _configure_sqlite(self.read_engine.sync_engine, read_only=True)
+        _configure_sqlite(self.thread_read_engine, read_only=True)
         self._group_commit = GroupCommit(self._transaction, lock_wait_seconds=lock_wait_seconds)
         self._read_sessions = async_sessionmaker(
             self.read_engine, class_=AsyncSession, expire_on_commit=False
@@ -143,6 +147,18 @@ class Database:
             # sqlmodel's AsyncSession hands run_sync its own Session subclass.
             return await session.run_sync(work)  # type: ignore[arg-type]
 
+    async def read_off_loop(self, work: Callable[[Session], T]) -> T:
+        """Like `read`, on a worker thread: for reads that take long enough to delay acks."""
+
+        def run() -> T:
+            with (
+                Session(self.thread_read_engine, expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                return work(session)
+
+        return await asyncio.to_thread(run)
+
     async def is_reachable(self) -> bool:
         try:
             async with self.read_engine.connect() as connection:
@@ -153,4 +169,5 @@ class Database:
 
     async def close(self) -> None:
         self.write_engine.dispose()
+        self.thread_read_engine.dispose()
         await self.read_engine.dispose()

@@ -32,7 +32,10 @@ class FullCommitment:
 def channel_decisions(
     session: Session, *, team_id: str, channel_id: str, since: datetime, revisits_until: date
 ) -> list[Decision]:
-    """Recorded since `since`, still open, or with a revisit due by `revisits_until`."""
+    """Recorded since `since`, still open, or with a revisit due from then to `revisits_until`.
+
+    Older overdue revisits are counted by `overdue_revisits`, not loaded: they can be many.
+    """
     statement = select(Decision).where(
         Decision.team_id == team_id,
         Decision.channel_id == channel_id,
@@ -40,10 +43,28 @@ def channel_decisions(
             col(Decision.created_at) >= since,
             col(Decision.status) == DecisionStatus.OPEN,
             (col(Decision.status) == DecisionStatus.DECIDED)
+            & (col(Decision.revisit_on) >= since.date())
             & (col(Decision.revisit_on) < revisits_until),
         ),
     )
     return list(session.exec(statement).all())
+
+
+def overdue_revisits(
+    session: Session, *, team_id: str, channel_id: str, before: date, limit: int
+) -> tuple[int, list[Decision]]:
+    """How many decided decisions' revisits are overdue, and the `limit` longest overdue."""
+    overdue = (
+        Decision.team_id == team_id,
+        Decision.channel_id == channel_id,
+        col(Decision.status) == DecisionStatus.DECIDED,
+        col(Decision.revisit_on) < before,
+    )
+    count = session.exec(select(func.count()).select_from(Decision).where(*overdue)).one()
+    oldest = session.exec(
+        select(Decision).where(*overdue).order_by(col(Decision.revisit_on)).limit(limit)
+    ).all()
+    return int(count), list(oldest)
 
 
 def uncommitted_stakeholders(

@@ -11,22 +11,20 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.services.classification import TYPE_LABEL
-from bot.services.digest import DigestData, Metrics
+from bot.services.digest import LIST_MAX, DigestData, Metrics
 from bot.ui.revisits import DISPOSITION_DONE, OUTCOME_LABEL
 from bot.ui.text import Message, escape, format_date, mention, truncate
 from storage.models import Decision, DecisionType
-
-LIST_MAX = 10  # items per section; the rest are counted
 
 
 def _title(decision: Decision) -> str:
     return f"\u201c{escape(truncate(decision.title, 80))}\u201d"
 
 
-def _listed(lines: list[str]) -> str:
+def _listed(lines: list[str], total: int) -> str:
     shown = lines[:LIST_MAX]
-    if len(lines) > LIST_MAX:
-        shown.append(f"…and {len(lines) - LIST_MAX} more")
+    if total > len(shown):
+        shown.append(f"…and {total - len(shown)} more")
     return "\n".join(f"• {line}" for line in shown)
 
 
@@ -72,11 +70,13 @@ def build_digest(data: DigestData) -> Message:
         kind: [d for d in data.recorded if d.decision_type is kind]
         for kind in (DecisionType.TYPE_1, DecisionType.TYPE_2)
     }
-    sections: list[tuple[str, list[str]]] = [
+    # (heading, lines, how many there are in all: more than the lines when only the first are loaded)
+    sections: list[tuple[str, list[str], int | None]] = [
         (
             f"Recorded this week: {len(by_type[DecisionType.TYPE_1])} {TYPE_LABEL[DecisionType.TYPE_1]}, "
             f"{len(by_type[DecisionType.TYPE_2])} {TYPE_LABEL[DecisionType.TYPE_2]}",
             [f"{_title(d)} ({TYPE_LABEL[d.decision_type]})" for d in data.recorded],
+            None,
         ),
         (
             "Waiting for commitment",
@@ -84,6 +84,7 @@ def build_digest(data: DigestData) -> Message:
                 f"{_title(d)}: waiting on {', '.join(mention(u) for u in users)}"
                 for d, users in data.waiting
             ],
+            None,
         ),
         (
             "Dissent waiting for the decider's answer",
@@ -91,6 +92,7 @@ def build_digest(data: DigestData) -> Message:
                 f"{mention(dissent.user_id)} on \u201c{escape(truncate(title, 80))}\u201d"
                 for dissent, title in data.unanswered
             ],
+            None,
         ),
         (
             "Revisits due this week",
@@ -99,6 +101,7 @@ def build_digest(data: DigestData) -> Message:
                 for d in data.revisits_due
                 if d.revisit_on
             ],
+            None,
         ),
         (
             "Revisits overdue",
@@ -107,6 +110,7 @@ def build_digest(data: DigestData) -> Message:
                 for d in data.revisits_overdue
                 if d.revisit_on
             ],
+            data.revisits_overdue_count,
         ),
         (
             "Revisited",
@@ -115,6 +119,7 @@ def build_digest(data: DigestData) -> Message:
                 + (f"; {OUTCOME_LABEL[r.outcome].split(':')[0].lower()}" if r.outcome else "")
                 for r, title in data.reviews
             ],
+            None,
         ),
     ]
     blocks: list[Block] = [
@@ -122,11 +127,14 @@ def build_digest(data: DigestData) -> Message:
         ContextBlock(elements=[MarkdownTextObject(text=span)]),
     ]
     summary: list[str] = []
-    for heading, lines in sections:
+    for heading, lines, total in sections:
         if not lines:
             continue
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*{heading}*\n{_listed(lines)}")))
-        summary.append(f"{heading}: {len(lines)}")
+        count = len(lines) if total is None else total
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=f"*{heading}*\n{_listed(lines, count)}"))
+        )
+        summary.append(f"{heading}: {count}")
     if data.metrics and data.metrics_last_week:
         blocks.append(
             SectionBlock(
