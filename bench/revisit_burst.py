@@ -40,13 +40,13 @@ async def seed(db: Database, stand_in: SlackStandIn, decisions: int, channels: i
     for i in range(1, decisions + 1):
         channel, decider = f"C{i % channels:07d}", f"U{i:08d}"
         stand_in.add_user(decider, tz="UTC")
-        card = stand_in._chat_postMessage({"channel": channel, "text": f"Decision {i}"})
+        card_ts = stand_in.add_message(channel, f"Decision {i}")
         decision_rows.append(
             {
                 "id": i,
                 "team_id": TEAM,
                 "channel_id": channel,
-                "message_ts": card["ts"],
+                "message_ts": card_ts,
                 "title": f"Decision {i}",
                 "what_and_why": "Because.",
                 "decider_id": decider,

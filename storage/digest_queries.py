@@ -21,6 +21,10 @@ from storage.models import (
     Stakeholder,
 )
 
+_STAKEHOLDERS_COMMITMENT = (col(Commitment.decision_id) == col(Stakeholder.decision_id)) & (
+    col(Commitment.user_id) == col(Stakeholder.user_id)
+)
+
 
 @dataclass(frozen=True)
 class FullCommitment:
@@ -74,8 +78,7 @@ def uncommitted_stakeholders(
         select(col(Stakeholder.decision_id), col(Stakeholder.user_id))
         .outerjoin(
             Commitment,
-            (col(Commitment.decision_id) == col(Stakeholder.decision_id))
-            & (col(Commitment.user_id) == col(Stakeholder.user_id)),
+            _STAKEHOLDERS_COMMITMENT,
         )
         .where(
             Stakeholder.team_id == team_id,
@@ -132,8 +135,7 @@ def full_commitments(
         .join(Stakeholder, col(Stakeholder.decision_id) == col(Decision.id))
         .outerjoin(
             Commitment,
-            (col(Commitment.decision_id) == col(Stakeholder.decision_id))
-            & (col(Commitment.user_id) == col(Stakeholder.user_id)),
+            _STAKEHOLDERS_COMMITMENT,
         )
         .where(
             Decision.team_id == team_id,

@@ -18,6 +18,7 @@ from storage.models import (
     Commitment,
     Decision,
     DecisionEvent,
+    DecisionReview,
     Dissent,
     Stakeholder,
 )
@@ -140,6 +141,16 @@ def list_events(session: Session, *, team_id: str, decision_id: int) -> list[Dec
         select(DecisionEvent)
         .where(DecisionEvent.team_id == team_id, DecisionEvent.decision_id == decision_id)
         .order_by(col(DecisionEvent.at), col(DecisionEvent.id))
+    )
+    return list(session.exec(statement).all())
+
+
+def list_reviews(session: Session, *, team_id: str, decision_id: int) -> list[DecisionReview]:
+    """What each revisit of a decision decided, oldest first."""
+    statement = (
+        select(DecisionReview)
+        .where(DecisionReview.team_id == team_id, DecisionReview.decision_id == decision_id)
+        .order_by(col(DecisionReview.recorded_at))
     )
     return list(session.exec(statement).all())
 

@@ -23,9 +23,10 @@ async def _sweep_logging_failures(sweeper: Sweeper) -> None:
     except Exception:
         logger.exception("the due-work sweep failed; the next one will try again")
         return
-    if report.sent or report.failed:
+    if report.planned or report.sent or report.failed:
         logger.info(
-            "sweep: %d sent, %d put off, %d no longer needed, %d failed",
+            "sweep: %d newly due, %d sent, %d put off, %d no longer needed, %d failed",
+            report.planned,
             report.sent,
             report.put_off,
             report.dropped,

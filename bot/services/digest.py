@@ -84,19 +84,6 @@ class DigestData:
     metrics: Metrics | None = None
     metrics_last_week: Metrics | None = None
 
-    @property
-    def has_activity(self) -> bool:
-        return any(
-            (
-                self.recorded,
-                self.waiting,
-                self.unanswered,
-                self.revisits_due,
-                self.revisits_overdue,
-                self.reviews,
-            )
-        )
-
 
 def _share(hits: int, total: int) -> float | None:
     return hits / total if total else None
@@ -174,7 +161,11 @@ async def build_digest_data(
             session, team_id=team_id, channel_id=channel_id, before=today, limit=LIST_MAX
         )
         by_id = {d.id: d for d in decisions}
-        metrics_args = ([d for d, _ in dissents], [r for r, _ in reviews], full, changed)
+
+        def measure(of: Week) -> Metrics:
+            voiced = [d for d, _ in dissents]
+            return _metrics(of, decisions, voiced, [r for r, _ in reviews], full, changed)
+
         return DigestData(
             channel_id=channel_id,
             week=week,
@@ -197,8 +188,8 @@ async def build_digest_data(
             revisits_overdue=overdue,
             revisits_overdue_count=overdue_count,
             reviews=[(r, title) for r, title in reviews if week.holds(r.recorded_at)],
-            metrics=_metrics(week, decisions, *metrics_args),
-            metrics_last_week=_metrics(last_week, decisions, *metrics_args),
+            metrics=measure(week),
+            metrics_last_week=measure(last_week),
         )
 
     # Over a big channel this is hundreds of milliseconds of work: off the loop, acks go on.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.services.decisions import (
     DecisionDraft,
@@ -161,13 +161,9 @@ async def record_revisit(
 
 
 async def list_reviews(db: Database, *, team_id: str, decision_id: int) -> list[DecisionReview]:
-    def read(session: Session) -> list[DecisionReview]:
-        statement = select(DecisionReview).where(
-            DecisionReview.team_id == team_id, DecisionReview.decision_id == decision_id
-        )
-        return list(session.exec(statement).all())
-
-    return await db.read(read)
+    return await db.read(
+        lambda session: repository.list_reviews(session, team_id=team_id, decision_id=decision_id)
+    )
 
 
 async def record_superseding_decision(

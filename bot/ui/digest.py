@@ -13,12 +13,14 @@ from slack_sdk.models.blocks import (
 from bot.services.classification import TYPE_LABEL
 from bot.services.digest import LIST_MAX, DigestData, Metrics
 from bot.ui.revisits import DISPOSITION_DONE, OUTCOME_LABEL
-from bot.ui.text import Message, escape, format_date, mention, truncate
+from bot.ui.text import Message, format_date, mention, quoted_title
 from storage.models import Decision, DecisionType
+
+TITLE_SHOWN = 80  # a digest lists many; each title is cut to this
 
 
 def _title(decision: Decision) -> str:
-    return f"\u201c{escape(truncate(decision.title, 80))}\u201d"
+    return quoted_title(decision.title, TITLE_SHOWN)
 
 
 def _listed(lines: list[str], total: int) -> str:
@@ -89,7 +91,7 @@ def build_digest(data: DigestData) -> Message:
         (
             "Dissent waiting for the decider's answer",
             [
-                f"{mention(dissent.user_id)} on \u201c{escape(truncate(title, 80))}\u201d"
+                f"{mention(dissent.user_id)} on {quoted_title(title, TITLE_SHOWN)}"
                 for dissent, title in data.unanswered
             ],
             None,
@@ -115,7 +117,7 @@ def build_digest(data: DigestData) -> Message:
         (
             "Revisited",
             [
-                f"\u201c{escape(truncate(title, 80))}\u201d: {mention(r.recorded_by)} {DISPOSITION_DONE[r.disposition]}"
+                f"{quoted_title(title, TITLE_SHOWN)}: {mention(r.recorded_by)} {DISPOSITION_DONE[r.disposition]}"
                 + (f"; {OUTCOME_LABEL[r.outcome].split(':')[0].lower()}" if r.outcome else "")
                 for r, title in data.reviews
             ],

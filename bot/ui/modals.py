@@ -37,11 +37,15 @@ def read_modal_metadata(metadata: str, key: str) -> int:
     return value
 
 
-def read_modal_date(metadata: str, key: str) -> date:
+def read_modal_text(metadata: str, key: str) -> str:
     value = json.loads(metadata or "{}").get(key)
     if not isinstance(value, str):
         raise ValueError(f"modal metadata has no {key}")
-    return date.fromisoformat(value)
+    return value
+
+
+def read_modal_date(metadata: str, key: str) -> date:
+    return date.fromisoformat(read_modal_text(metadata, key))
 
 
 def modal(

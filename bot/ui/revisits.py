@@ -24,7 +24,7 @@ from bot.ids import View as ViewId
 from bot.services.revisits import LEARNED_MAX, REASON_MAX
 from bot.ui.card import commit_buttons
 from bot.ui.modals import about, modal, modal_metadata
-from bot.ui.text import Message, escape, format_date, mention, safe_mrkdwn
+from bot.ui.text import Message, format_date, mention, quoted_title, safe_mrkdwn
 from storage.models import Disposition, Outcome, Stance
 from storage.repository import DecisionRecord
 
@@ -43,7 +43,7 @@ DISPOSITION_DONE = {
 
 
 def _title(record: DecisionRecord) -> str:
-    return f"\u201c{escape(record.decision.title)}\u201d"
+    return quoted_title(record.decision.title)
 
 
 def revisit_button_value(decision_id: int, due_on: date) -> str:

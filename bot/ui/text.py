@@ -44,6 +44,11 @@ def quote(text: str, limit: int) -> str:
     return "\n".join("&gt;" + line for line in safe_mrkdwn(text, limit).splitlines() or [""])
 
 
+def quoted_title(title: str, limit: int = 150) -> str:
+    """A decision's title in quotation marks, escaped for mrkdwn."""
+    return f"\u201c{escape(truncate(title, limit))}\u201d"
+
+
 def mention(user_id: str) -> str:
     return f"<@{user_id}>"
 

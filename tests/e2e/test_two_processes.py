@@ -58,9 +58,9 @@ async def seed(db: Database, stand_in: SlackStandIn, now: datetime) -> None:
     # Recorded as if 3 and 30 days ago: the commit-by date and the revisit date are today.
     for draft, when in ((type1, now - timedelta(days=3)), (type2, now - timedelta(days=30))):
         record = (await record_decision(db, draft=draft, now=when)).record
-        card = stand_in._chat_postMessage({"channel": CHANNEL, "text": draft.title})
+        card_ts = stand_in.add_message(CHANNEL, draft.title)
         await mark_card_posted(
-            db, team_id=stand_in.team_id, decision_id=record.id, message_ts=card["ts"], now=when
+            db, team_id=stand_in.team_id, decision_id=record.id, message_ts=card_ts, now=when
         )
 
 

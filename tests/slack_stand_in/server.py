@@ -83,6 +83,12 @@ class SlackStandIn:
         self.channels[channel_id] = channel
         return channel
 
+    def add_message(self, channel_id: str, text: str) -> str:
+        """A message the bot posted earlier (a card, say); returns its ts."""
+        posted = self._chat_postMessage({"channel": channel_id, "text": text})
+        assert posted["ok"], posted
+        return str(posted["ts"])
+
     def add_user(self, user_id: str, **kwargs: Any) -> User:
         user = User(id=user_id, **kwargs)
         self.users[user_id] = user

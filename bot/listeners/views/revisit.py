@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -16,7 +15,7 @@ from bot.listeners.forms import selected_date, selected_value, text_value
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services.revisits import RevisitAnswer, record_revisit
 from bot.slack_calls import PrivateReply
-from bot.ui.modals import read_modal_date, read_modal_metadata
+from bot.ui.modals import read_modal_date, read_modal_metadata, read_modal_text
 from bot.ui.revisits import build_revisited_line
 from storage.models import Disposition, Outcome
 
@@ -27,7 +26,7 @@ async def handle_revisit_submission(
     """Records the revisit, then redraws the card and notes it in the thread."""
     deps = deps_of(context)
     metadata = view.get("private_metadata", "")
-    disposition = Disposition(json.loads(metadata)["disposition"])
+    disposition = Disposition(read_modal_text(metadata, "disposition"))
     outcome = selected_value(view, Block.REVISIT_OUTCOME)
     is_reverse = disposition is Disposition.REVERSE
     answer = RevisitAnswer(
