@@ -47,6 +47,7 @@ class Block(StrEnum):
     SUGGESTION = "type_suggestion"
     COMMIT_BY = "commit_by"
     REVISIT_ON = "revisit_on"
+    REVIEW_ON = "review_on"  # a Type 1 decision's outcome review
     DISSENT_REASON = "dissent_reason"
     DISSENT_WOULD_CHANGE = "dissent_would_change"
     ANSWER_HEARD = "answer_heard"

@@ -16,7 +16,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from storage import repository
 from storage.models import (
+    SYSTEM_ACTOR,
     ChannelSettings,
     Commitment,
     Decision,
@@ -216,6 +218,30 @@ def find_digests(
         Occasion(team_id, DueWorkKind.DIGEST, None, channel_id, until.date(), now, period=week)
         for team_id, channel_id in rows
     ]
+
+
+def end_commit_periods(session: Session, *, today: date, now: datetime) -> list[Decision]:
+    """Type 1 decisions whose commit-by date is over: they are decided now, noted in history."""
+    ended = list(
+        session.exec(
+            select(Decision).where(
+                Decision.status == DecisionStatus.OPEN, col(Decision.commit_by) < today
+            )
+        )
+    )
+    for decision in ended:
+        decision.status = DecisionStatus.DECIDED
+        decision.updated_at = now
+        session.add(decision)
+        repository.add_event(
+            session,
+            decision=decision,
+            actor_id=SYSTEM_ACTOR,
+            kind="commit_period_ended",
+            at=now,
+            detail={"commit_by": decision.commit_by},
+        )
+    return ended
 
 
 def plan(session: Session, occasions: list[Occasion]) -> int:

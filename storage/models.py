@@ -80,6 +80,7 @@ class Decision(SQLModel, table=True):
     type_reason: str = long_text()
     status: DecisionStatus
     commit_by: date | None = None
+    # The next look back: Type 2's revisit date, or Type 1's optional outcome-review date.
     revisit_on: date | None = None
     created_at: datetime = utc_column()
     updated_at: datetime = utc_column()
@@ -128,6 +129,10 @@ class Dissent(SQLModel, table=True):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+
+# The actor of history events the bot makes on its own, such as a commit-by date passing.
+SYSTEM_ACTOR = "decisionbot"
 
 
 class DecisionEvent(SQLModel, table=True):

@@ -23,10 +23,11 @@ async def _sweep_logging_failures(sweeper: Sweeper) -> None:
     except Exception:
         logger.exception("the due-work sweep failed; the next one will try again")
         return
-    if report.planned or report.sent or report.failed:
+    if report.planned or report.sent or report.failed or report.decided:
         logger.info(
-            "sweep: %d newly due, %d sent, %d put off, %d no longer needed, %d failed",
+            "sweep: %d newly due, %d decided, %d sent, %d put off, %d no longer needed, %d failed",
             report.planned,
+            report.decided,
             report.sent,
             report.put_off,
             report.dropped,

@@ -16,12 +16,20 @@ from dataclasses import dataclass, field
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
+from bot.listeners.card_work import refresh_card
 from bot.scheduler.working_hours import next_working_time
 from bot.services import decisions
 from bot.services.digest import Week, build_digest_data, weekly_digest_enabled
-from bot.services.due_work import claim_due_work, plan_due_work, put_off, record_sent, retry_delay
+from bot.services.due_work import (
+    claim_due_work,
+    end_commit_periods,
+    plan_due_work,
+    put_off,
+    record_sent,
+    retry_delay,
+)
 from bot.services.errors import NotFound
-from bot.slack_calls import post_in_thread, time_zone_of
+from bot.slack_calls import PrivateReply, post_in_thread, time_zone_of
 from bot.ui.digest import build_digest
 from bot.ui.revisits import (
     build_commit_reminder,
@@ -31,6 +39,7 @@ from bot.ui.revisits import (
     build_revisit_thread_line,
 )
 from bot.ui.text import Message
+from bot.ui.thread import build_commit_period_ended_line
 from storage.models import DecisionStatus, DueWork, DueWorkKind
 from storage.repository import DecisionRecord
 
@@ -48,6 +57,7 @@ class SweepReport:
     sent: int = 0
     put_off: int = 0
     dropped: int = 0  # no longer needed: answered, committed, closed or deleted
+    decided: int = 0  # Type 1 decisions whose commit-by date passed
     failed: list[str] = field(default_factory=list)
 
 
@@ -59,7 +69,7 @@ def still_needed(work: DueWork, record: DecisionRecord) -> bool:
     if work.kind is DueWorkKind.COMMIT_REMINDER:
         return decision.status is DecisionStatus.OPEN and work.user_id not in record.commitments
     if work.kind is DueWorkKind.COMMIT_SUMMARY:
-        return decision.status is DecisionStatus.OPEN
+        return decision.status is not DecisionStatus.CLOSED
     return decision.status is not DecisionStatus.CLOSED and any(
         not d.is_answered for d in record.dissents
     )
@@ -89,6 +99,12 @@ class Sweeper:
         report.planned = await plan_due_work(
             self.deps.db, now=self.deps.now(), digest_schedule=self.deps.digest_schedule
         )
+        # After planning, so that a commit summary owed for the day is planned first.
+        for decision in await end_commit_periods(self.deps.db, now=self.deps.now()):
+            to = PrivateReply(user_id=decision.decider_id, channel_id=decision.channel_id)
+            line = build_commit_period_ended_line(decision)
+            refresh_card(self.client, self.deps, decision, line, to)
+            report.decided += 1
         while claimed := await claim_due_work(self.deps.db, owner=self.owner, now=self.deps.now()):
             for work in claimed:
                 await self._send(work, report)

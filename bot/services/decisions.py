@@ -50,6 +50,7 @@ class DecisionDraft:
     answers: ClassificationAnswers = field(default_factory=ClassificationAnswers)
     commit_by: date | None = None
     revisit_on: date | None = None
+    review_on: date | None = None  # Type 1's optional outcome review
 
 
 def earliest_today(now: datetime) -> date:
@@ -116,6 +117,7 @@ def validate_draft(draft: DecisionDraft, now: datetime) -> Decision:
     for field_name, picked, label in (
         ("commit_by", draft.commit_by, "The commit-by date"),
         ("revisit_on", draft.revisit_on, "The revisit date"),
+        ("review_on", draft.review_on, "The outcome review date"),
     ):
         problem = check_date(picked, now, label)
         if problem:
@@ -133,7 +135,17 @@ def validate_draft(draft: DecisionDraft, now: datetime) -> Decision:
                 )
             commit_by = draft.commit_by or now.date() + timedelta(days=COMMIT_BY_DEFAULT_DAYS)
             status = DecisionStatus.OPEN
+            revisit_on = draft.review_on
+            if draft.review_on is not None and draft.review_on <= commit_by:
+                errors.setdefault(
+                    "review_on", "Review the outcome after the commit-by date: pick a later date."
+                )
         else:
+            if draft.review_on is not None:
+                errors["review_on"] = (
+                    "Type 2 decisions are revisited on their revisit date instead. "
+                    "Clear this date, or choose Type 1."
+                )
             if draft.commit_by is not None:
                 errors["commit_by"] = (
                     "Type 2 decisions are decided at once: they have no commit-by date. "

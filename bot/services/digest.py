@@ -175,7 +175,7 @@ async def build_digest_data(
             waiting=[
                 (by_id[i], users)
                 for i, users in sorted(waiting.items())
-                if by_id[i].status is DecisionStatus.OPEN
+                if by_id[i].status is not DecisionStatus.CLOSED
             ],
             unanswered=[(d, title) for d, title in dissents if not d.is_answered],
             revisits_due=[

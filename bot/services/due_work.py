@@ -14,7 +14,7 @@ from sqlmodel import Session
 from bot.services.digest import DigestSchedule, Week
 from storage import due_work
 from storage.db import Database
-from storage.models import DueWork
+from storage.models import Decision, DueWork
 
 LEASE = timedelta(minutes=5)
 CLAIM_BATCH = 50
@@ -43,6 +43,13 @@ async def plan_due_work(
         return due_work.plan(session, occasions)
 
     return await db.write(write)
+
+
+async def end_commit_periods(db: Database, *, now: datetime) -> list[Decision]:
+    """Moves Type 1 decisions past their commit-by date to decided; returns those moved."""
+    return await db.write(
+        lambda session: due_work.end_commit_periods(session, today=now.date(), now=now)
+    )
 
 
 async def claim_due_work(

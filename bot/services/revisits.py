@@ -1,4 +1,8 @@
-"""Revisiting a Type 2 decision: keep it, reverse it, or look again later; and was it right."""
+"""Revisiting a decision: keep it, reverse it (Type 2 only), look again later; and was it right.
+
+A Type 2 decision is revisited on its revisit date; a Type 1 decision may have an outcome review,
+the same flow without Reverse, since a one-way door can't be walked back.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,19 @@ from bot.services.decisions import (
     check_date,
     record_decision,
 )
-from bot.services.errors import DecisionError, InvalidInput
+from bot.services.errors import DecisionError, InvalidInput, NotAllowed
 from bot.services.lookup import reload_record, require_decision
 from bot.services.permissions import AdminCheck, ensure_can_manage
 from storage import repository
 from storage.db import Database
-from storage.models import Decision, DecisionReview, DecisionStatus, Disposition, Outcome
+from storage.models import (
+    Decision,
+    DecisionReview,
+    DecisionStatus,
+    DecisionType,
+    Disposition,
+    Outcome,
+)
 from storage.repository import DecisionRecord
 
 REASON_MAX = 3000
@@ -71,6 +82,14 @@ def _ensure_still_due(decision: Decision, due_on: date) -> None:
         )
 
 
+def _ensure_reversible(decision: Decision, disposition: Disposition) -> None:
+    if disposition is Disposition.REVERSE and decision.decision_type is DecisionType.TYPE_1:
+        raise NotAllowed(
+            f"\u201c{decision.title}\u201d is a Type 1 decision (a one-way door): it can't be "
+            "reversed at its outcome review. Keep it, or supersede it with a new decision."
+        )
+
+
 async def ensure_can_revisit(
     db: Database,
     *,
@@ -79,6 +98,7 @@ async def ensure_can_revisit(
     due_on: date,
     actor_id: str,
     is_admin: AdminCheck,
+    disposition: Disposition | None = None,
 ) -> Decision:
     """Checked before the revisit form opens: the revisit is still open, and theirs to answer."""
     decision, _ = await check_can_manage(
@@ -90,6 +110,8 @@ async def ensure_can_revisit(
         what=RECORD_IT,
     )
     _ensure_still_due(decision, due_on)
+    if disposition is not None:
+        _ensure_reversible(decision, disposition)
     return decision
 
 
@@ -119,6 +141,7 @@ async def record_revisit(
         decision = require_decision(session, team_id=team_id, decision_id=decision_id)
         ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=RECORD_IT)
         _ensure_still_due(decision, due_on)
+        _ensure_reversible(decision, answer.disposition)
         if answer.disposition is Disposition.REVERSE:
             decision.status = DecisionStatus.CLOSED
             decision.closed_at = now

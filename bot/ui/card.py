@@ -29,11 +29,17 @@ def describe_status(decision: Decision) -> str:
     if decision.status is DecisionStatus.CLOSED:
         closed = f" on {format_date(decision.closed_at.date())}" if decision.closed_at else ""
         return f"Closed{closed}"
-    if decision.status is DecisionStatus.OPEN and decision.commit_by:
-        return f"Open for input until {format_date(decision.commit_by)}"
+    review = ""
     if decision.revisit_on:
-        return f"Decided · revisit on {format_date(decision.revisit_on)}"
-    return "Decided"
+        review = f" · {next_look_name(decision)} on {format_date(decision.revisit_on)}"
+    if decision.status is DecisionStatus.OPEN and decision.commit_by:
+        return f"Open for input until {format_date(decision.commit_by)}{review}"
+    return f"Decided{review}"
+
+
+def next_look_name(decision: Decision) -> str:
+    """What looking back at a decision is called: Type 2s are revisited, Type 1s reviewed."""
+    return "revisit" if decision.decision_type is DecisionType.TYPE_2 else "outcome review"
 
 
 def describe_person(record: DecisionRecord, user_id: str) -> str:

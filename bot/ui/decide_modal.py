@@ -196,6 +196,16 @@ def _date_blocks(state: DecideModalState) -> list[Block]:
                 element=DatePickerElement(action_id=INPUT, placeholder=f"Default: {default}"),
             )
         )
+    if kind is DecisionType.TYPE_1:
+        blocks.append(
+            InputBlock(
+                block_id=BlockId.REVIEW_ON,
+                label="Review the outcome on",
+                optional=True,
+                hint="Type 1 only: the day to look back at how it turned out. Leave empty for none.",
+                element=DatePickerElement(action_id=INPUT),
+            )
+        )
     if kind in (None, DecisionType.TYPE_2):
         default = format_date(state.today + timedelta(days=REVISIT_DEFAULT_DAYS))
         blocks.append(

@@ -6,6 +6,6 @@ HELP_TEXT = """*decisionbot* keeps a log of decisions and who committed to them.
 • `/decide digest` shows this channel's digest of the last seven days, privately; `/decide digest off` and `/decide digest on` turn the weekly one off and on.
 • `/decide help` shows this.
 
-*Type 1* decisions are one-way doors (costly to undo): they stay open for input until their commit-by date.
+*Type 1* decisions are one-way doors (costly to undo): they stay open for input until their commit-by date, and may have a date to review how they turned out.
 *Type 2* decisions are two-way doors (cheap to undo): decided now, revisited on a date.
 On the card, each person picks *Agree & commit*, *Disagree & commit*, or *Disagree* to voice dissent first; the decider answers each dissent in the thread."""

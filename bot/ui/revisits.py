@@ -22,10 +22,10 @@ from bot.ids import INPUT, Action
 from bot.ids import Block as BlockId
 from bot.ids import View as ViewId
 from bot.services.revisits import LEARNED_MAX, REASON_MAX
-from bot.ui.card import commit_buttons
+from bot.ui.card import commit_buttons, next_look_name
 from bot.ui.modals import about, modal, modal_metadata
 from bot.ui.text import Message, format_date, mention, quoted_title, safe_mrkdwn
-from storage.models import Disposition, Outcome, Stance
+from storage.models import DecisionType, Disposition, Outcome, Stance
 from storage.repository import DecisionRecord
 
 WERE_WE_RIGHT = "Were we right?"
@@ -56,15 +56,33 @@ def read_revisit_button_value(value: str) -> tuple[int, date]:
 
 
 def build_revisit_message(record: DecisionRecord, due_on: date, *, nudge: bool) -> Message:
-    """The decider's revisit: keep, reverse or look again later, and was it right."""
+    """The decider's revisit (Type 2) or outcome review (Type 1): what now, and was it right."""
     decision = record.decision
     value = revisit_button_value(record.id, due_on)
-    opening = "A reminder: this revisit is still open." if nudge else "Time to revisit a decision."
+    one_way = decision.decision_type is DecisionType.TYPE_1
+    look = next_look_name(decision)
+    if nudge:
+        opening = f"A reminder: this {look} is still open."
+    else:
+        opening = (
+            "Time to review how a decision turned out."
+            if one_way
+            else "Time to revisit a decision."
+        )
+    kind = "a Type 1 decision (a one-way door)" if one_way else "a Type 2 decision (a two-way door)"
     body = (
-        f"{opening} {_title(record)} was a Type 2 decision (a two-way door), "
+        f"{opening} {_title(record)} was {kind}, "
         f"decided on {format_date(decision.created_at.date())} and due for a look on "
         f"{format_date(due_on)}.\nDoes it still hold? {WERE_WE_RIGHT}"
     )
+    buttons = [
+        ButtonElement(text="Keep", action_id=Action.REVISIT_KEEP, value=value, style="primary"),
+        ButtonElement(text="Reverse", action_id=Action.REVISIT_REVERSE, value=value),
+        ButtonElement(text="Revisit later", action_id=Action.REVISIT_LATER, value=value),
+        ButtonElement(text="Supersede", action_id=Action.REVISIT_SUPERSEDE, value=value),
+    ]
+    if one_way:  # a one-way door can't be walked back
+        buttons = [b for b in buttons if b.action_id != Action.REVISIT_REVERSE]
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=body)),
         SectionBlock(
@@ -72,24 +90,15 @@ def build_revisit_message(record: DecisionRecord, due_on: date, *, nudge: bool) 
                 text="*What we decided and why*\n" + safe_mrkdwn(decision.what_and_why, 1500)
             )
         ),
-        ActionsBlock(
-            block_id=BlockId.REVISIT_ACTIONS,
-            elements=[
-                ButtonElement(
-                    text="Keep", action_id=Action.REVISIT_KEEP, value=value, style="primary"
-                ),
-                ButtonElement(text="Reverse", action_id=Action.REVISIT_REVERSE, value=value),
-                ButtonElement(text="Revisit later", action_id=Action.REVISIT_LATER, value=value),
-                ButtonElement(text="Supersede", action_id=Action.REVISIT_SUPERSEDE, value=value),
-            ],
-        ),
+        ActionsBlock(block_id=BlockId.REVISIT_ACTIONS, elements=buttons),
     ]
     return Message(text=f"{opening} {_title(record)}: does it still hold?", blocks=_dicts(blocks))
 
 
 def build_revisit_thread_line(record: DecisionRecord) -> Message:
+    look = next_look_name(record.decision).capitalize()
     return Message(
-        text=f"Revisit day: {mention(record.decision.decider_id)} has been asked whether this "
+        text=f"{look} day: {mention(record.decision.decider_id)} has been asked whether this "
         "still holds."
     )
 
@@ -98,9 +107,10 @@ def build_revisited_line(
     record: DecisionRecord, actor_id: str, disposition: Disposition
 ) -> Message:
     decision = record.decision
-    line = f"{mention(actor_id)} revisited this and {DISPOSITION_DONE[disposition]}"
+    look = next_look_name(decision)
+    line = f"{mention(actor_id)} held the {look} and {DISPOSITION_DONE[disposition]}"
     if decision.revisit_on:
-        line += f"; next revisit on {format_date(decision.revisit_on)}"
+        line += f"; next {look} on {format_date(decision.revisit_on)}"
     return Message(text=line + ".")
 
 
@@ -189,7 +199,9 @@ def build_revisit_modal(
         fields.append(
             InputBlock(
                 block_id=BlockId.NEXT_REVISIT_ON,
-                label="Look at it again on" if disposition is Disposition.LATER else "Next revisit",
+                label="Look at it again on"
+                if disposition is Disposition.LATER
+                else f"Next {next_look_name(record.decision)}",
                 optional=disposition is Disposition.KEEP,
                 element=DatePickerElement(action_id=INPUT),
                 hint="Leave empty if it needs no more revisits."

@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObj
 from bot.ids import Action
 from bot.services.classification import DOOR, TYPE_LABEL
 from bot.ui.card import commit_buttons, describe_status
-from bot.ui.text import Message, escape, mention, quote, safe_mrkdwn
+from bot.ui.text import Message, escape, format_date, mention, quote, safe_mrkdwn
 from storage.models import Decision, Dissent, Stance
 
 STANCE_DONE = {Stance.AGREE: "agreed and committed", Stance.DISAGREE: "disagreed and committed"}
@@ -103,6 +103,14 @@ def build_type_change_line(decision: Decision, actor_id: str) -> Message:
 
 def build_closed_line(actor_id: str) -> Message:
     return Message(text=f"{mention(actor_id)} closed this decision. Commitments are final.")
+
+
+def build_commit_period_ended_line(decision: Decision) -> Message:
+    due = f" ({format_date(decision.commit_by)})" if decision.commit_by else ""
+    return Message(
+        text=f"The commit-by date{due} has passed: this decision is decided. "
+        "Anyone who hasn't committed can still do so."
+    )
 
 
 def build_card_not_posted(decision: Decision, reason: str) -> Message:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta
 
 from bot.ids import Action, Block
@@ -11,7 +12,7 @@ from bot.services.revisits import list_reviews
 from storage.models import Disposition, Outcome
 from tests.conftest import ALICE, BOB, CAROL, CHANNEL, NOW, TEAM
 from tests.e2e.flows import record_decision
-from tests.harness import BotUnderTest, blocks_text
+from tests.harness import BotUnderTest, blocks_text, response_json
 
 REVISIT_DAY = NOW + timedelta(days=30)  # Wed 23 Dec 2026, 10:00 UTC: working hours in London
 
@@ -270,3 +271,65 @@ async def test_supersede_opens_the_form_prefilled_and_links_the_new_decision(
     assert "superseded this with a new decision" in thread[-1]["text"]
     old = next(m for m in bot.stand_in.channel_messages(CHANNEL) if m["ts"] == old_card["ts"])
     assert "Closed on Wed 23 Dec 2026" in blocks_text(old["blocks"])
+
+
+async def test_a_type_1_outcome_review_is_the_revisit_flow_without_reverse(
+    bot: BotUnderTest,
+) -> None:
+    await bot.command("", user=ALICE, channel=CHANNEL)
+    form = bot.latest_view(ALICE)
+    await bot.choose(form, Block.TYPE, "type1", user=ALICE)
+    form = bot.latest_view(ALICE)
+    entries = {
+        Block.TITLE: "Sign the three-year data centre lease",
+        Block.WHAT_AND_WHY: "Cheaper per rack than the cloud at our size.",
+        Block.DECIDER: ALICE,
+        Block.STAKEHOLDERS: [BOB],
+    }
+    # The review must come after the commit-by date (3 days by default): refused under its field.
+    response = await bot.submit(
+        form, {**entries, Block.REVIEW_ON: (NOW + timedelta(days=2)).date()}, user=ALICE
+    )
+    assert "after the commit-by date" in response_json(response)["errors"][Block.REVIEW_ON]
+    review_day = NOW + timedelta(days=9)  # Wed 2 Dec 2026, 10:00 UTC
+    response = await bot.submit(form, {Block.REVIEW_ON: review_day.date()}, user=ALICE)
+    assert not response.body
+    card = bot.card(CHANNEL)
+    assert "Open for input until Thu 26 Nov 2026 · outcome review on Wed 2 Dec 2026" in (
+        blocks_text(card["blocks"])
+    )
+
+    # The day after the commit-by date the sweep moves it to decided, on the card and in the thread.
+    at(bot, NOW + timedelta(days=4))
+    assert (await sweeper(bot).sweep()).decided == 1
+    assert "Decided · outcome review on Wed 2 Dec 2026" in bot.card_text(CHANNEL)
+    thread = bot.stand_in.thread(CHANNEL, card["ts"])  # type: ignore[arg-type]
+    assert "The commit-by date (Thu 26 Nov 2026) has passed" in thread[-1]["text"]
+    assert (await sweeper(bot).sweep()).decided == 0
+
+    at(bot, review_day)
+    await sweeper(bot).sweep()
+    review = next(
+        m for m in direct_messages(bot, ALICE) if "review how a decision turned out" in str(m)
+    )
+    buttons = str(review["blocks"])
+    assert Action.REVISIT_KEEP in buttons and Action.REVISIT_REVERSE not in buttons
+    await bot.click(review, Action.REVISIT_KEEP, user=ALICE, channel=ALICE)
+    keep_form = bot.latest_view(ALICE)
+    assert "Next outcome review" in str(keep_form.view["blocks"])
+    bot.stand_in.views.pop(keep_form.id)
+    # A Reverse click (from a hand-made message) is refused: a one-way door is not walked back.
+    forged = copy.deepcopy(review)
+    forged["blocks"][-1]["elements"][0]["action_id"] = Action.REVISIT_REVERSE  # type: ignore[index]
+    await bot.click(forged, Action.REVISIT_REVERSE, user=ALICE, channel=ALICE)
+    assert "can't be reversed at its outcome review" in bot.stand_in.responses[-1]["text"]
+
+    await bot.click(review, Action.REVISIT_KEEP, user=ALICE, channel=ALICE)
+    response = await bot.submit(
+        bot.latest_view(ALICE), {Block.REVISIT_OUTCOME: Outcome.RIGHT.value}, user=ALICE
+    )
+    assert not response.body
+    (stored,) = await list_reviews(bot.deps.db, team_id=TEAM, decision_id=1)
+    assert (stored.disposition, stored.outcome) == (Disposition.KEEP, Outcome.RIGHT)
+    thread = bot.stand_in.thread(CHANNEL, card["ts"])  # type: ignore[arg-type]
+    assert "held the outcome review and kept it" in thread[-1]["text"]

@@ -62,6 +62,7 @@ async def handle_open_revisit(
         due_on=due_on,
         actor_id=user_id_of(body),
         is_admin=admin_check(deps, client, body),
+        disposition=DISPOSITION_OF_BUTTON.get(Action(action["action_id"])),
     )
     record = await decisions.load_record(deps.db, team_id=team_id, decision_id=decision_id)
     await ack()
