@@ -104,12 +104,12 @@ async def wait_healthy(url: str) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-async def seed(database_url: str, api_url: str) -> None:
+async def seed(database_url: str, api_url: str, now: datetime | None = None) -> None:
     """Decisions whose cards exist in the stand-in, so commit clicks do the full work."""
     db = Database(database_url)
     await db.create_tables()
     client = AsyncWebClient(token=TOKEN, base_url=api_url)
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     for i in range(DECISIONS):
         draft = DecisionDraft(
             team_id=TEAM,

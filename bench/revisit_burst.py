@@ -34,16 +34,24 @@ TEAM = "T0001"
 REVISIT_DAY = datetime(2026, 12, 23, 10, 0, tzinfo=UTC)  # a Wednesday morning
 
 
-async def seed(db: Database, stand_in: SlackStandIn, decisions: int, channels: int) -> None:
+def channel_of(i: int, channels: int) -> str:
+    return f"C{i % channels:07d}"
+
+
+def decider_of(i: int) -> str:
+    return f"U{i:08d}"
+
+
+async def seed(db: Database, cards: list[tuple[str, str]], first_id: int = 1) -> None:
+    """Type 2 decisions due for revisit on REVISIT_DAY, the i-th with card cards[i - 1]
+    and decider decider_of(i); their ids count from `first_id`."""
     recorded = REVISIT_DAY - timedelta(days=30)
     decision_rows, event_rows = [], []
-    for i in range(1, decisions + 1):
-        channel, decider = f"C{i % channels:07d}", f"U{i:08d}"
-        stand_in.add_user(decider, tz="UTC")
-        card_ts = stand_in.add_message(channel, f"Decision {i}")
+    for i, (channel, card_ts) in enumerate(cards, start=1):
+        decider, decision_id = decider_of(i), first_id + i - 1
         decision_rows.append(
             {
-                "id": i,
+                "id": decision_id,
                 "team_id": TEAM,
                 "channel_id": channel,
                 "message_ts": card_ts,
@@ -61,7 +69,7 @@ async def seed(db: Database, stand_in: SlackStandIn, decisions: int, channels: i
         )
         event_rows.append(
             {
-                "decision_id": i,
+                "decision_id": decision_id,
                 "team_id": TEAM,
                 "actor_id": decider,
                 "kind": "recorded",
@@ -84,7 +92,12 @@ async def main_async(decisions: int, channels: int) -> None:
         stand_in.add_channel(f"C{c:07d}")
     db = Database(f"sqlite:///{Path(tempfile.mkdtemp(prefix='decisionbot-burst-')) / 'b.db'}")
     await db.create_tables()
-    await seed(db, stand_in, decisions, channels)
+    cards = []
+    for i in range(1, decisions + 1):
+        stand_in.add_user(decider_of(i), tz="UTC")
+        channel = channel_of(i, channels)
+        cards.append((channel, stand_in.add_message(channel, f"Decision {i}")))
+    await seed(db, cards)
     stand_in.calls.clear()
 
     client = build_web_client(stand_in.token, stand_in.api_url)
@@ -93,7 +106,7 @@ async def main_async(decisions: int, channels: int) -> None:
     report = await Sweeper(deps, client, owner="bench").sweep()
     elapsed = time.perf_counter() - started
 
-    direct = sum(len(stand_in.channel_messages(f"U{i:08d}")) for i in range(1, decisions + 1))
+    direct = sum(len(stand_in.channel_messages(decider_of(i))) for i in range(1, decisions + 1))
     lines = [
         (channel, message["ts"])
         for channel, messages in stand_in.messages.items()

@@ -14,6 +14,8 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from dotenv import load_dotenv
 
 from bot.app import build_app
 from bot.config import ConfigError, Mode, Settings, load_settings
-from bot.deps import Deps
+from bot.deps import Deps, utc_now
 from bot.scheduler import start_scheduler
 from bot.scheduler.sweep import Sweeper
 from bot.server import serve_http, serve_socket_mode
@@ -60,10 +62,19 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(50_000, 50, 100)
 
 
-async def run_bot(settings: Settings, mode: Mode) -> None:
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # APScheduler logs every run of the sweep at INFO; the sweep logs what it sent itself.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] = utc_now) -> None:
+    """Runs until SIGINT or SIGTERM. `clock` is for benchmarks that pin the date."""
     db = Database(settings.database_url)
     await db.create_tables()
-    deps = Deps(db=db, digest_schedule=settings.digest_schedule)
+    deps = Deps(db=db, digest_schedule=settings.digest_schedule, clock=clock)
     client = build_web_client(settings.slack_bot_token, settings.slack_api_url)
     app = build_app(client=client, deps=deps, signing_secret=settings.slack_signing_secret)
     tune_garbage_collector()
@@ -110,11 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"decisionbot: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # APScheduler logs every run of the sweep at INFO; the sweep logs what it sent itself.
-    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
+    configure_logging(settings)
     if command == "export":
         write_export(asyncio.run(read_export(settings)), args.out)
         return 0

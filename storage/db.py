@@ -28,6 +28,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from storage.group_commit import GroupCommit, LockedAtBegin
+from storage.search_index import create_search_indexes
 
 T = TypeVar("T")
 
@@ -120,7 +121,17 @@ class Database:
         )
 
     async def create_tables(self) -> None:
-        await self.write(lambda session: SQLModel.metadata.create_all(session.connection()))
+        """Creates what is missing: tables, indexes added to existing tables, search indexes."""
+
+        def create(session: Session) -> None:
+            connection = session.connection()
+            SQLModel.metadata.create_all(connection)
+            for table in SQLModel.metadata.sorted_tables:
+                for index in table.indexes:
+                    index.create(connection, checkfirst=True)
+            create_search_indexes(connection)
+
+        await self.write(create)
 
     async def write(self, work: Callable[[Session], T]) -> T:
         """Runs `work(session)` in a transaction: all of it commits, or none of it.

@@ -91,6 +91,8 @@ class Decision(SQLModel, table=True):
 class Stakeholder(SQLModel, table=True):
     """A person whose commitment the decider asked for."""
 
+    __table_args__ = (Index("ix_stakeholder_team_user", "team_id", "user_id"),)
+
     decision_id: int = Field(foreign_key="decision.id", primary_key=True, ondelete="CASCADE")
     user_id: str = Field(primary_key=True, max_length=32)
     team_id: str = Field(max_length=32, index=True)

@@ -14,7 +14,11 @@ from tests.slack_stand_in.server import SlackStandIn
 
 
 async def serve(args: argparse.Namespace) -> None:
-    stand_in = SlackStandIn(token=args.token, lenient_triggers=args.lenient_triggers)
+    stand_in = SlackStandIn(
+        token=args.token,
+        lenient_triggers=args.lenient_triggers,
+        lenient_users=args.lenient_users,
+    )
     for channel in args.channel:
         stand_in.add_channel(channel)
     await stand_in.start()
@@ -34,6 +38,11 @@ def main() -> None:
         "--lenient-triggers",
         action="store_true",
         help="accept any trigger_id (a load generator can't ask for real ones)",
+    )
+    parser.add_argument(
+        "--lenient-users",
+        action="store_true",
+        help="treat any U... id as a person (a benchmark seeds thousands of deciders)",
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(parser.parse_args()))

@@ -63,11 +63,13 @@ class SlackStandIn:
     team_id: str = "T0001"
     clock: Callable[[], float] = time.monotonic
     lenient_triggers: bool = False  # for load generators, which can't ask for real trigger_ids
+    lenient_users: bool = False  # for benchmarks: any U... id is a person in London
     channels: dict[str, Channel] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     ephemerals: list[dict[str, Any]] = field(default_factory=list)
     views: dict[str, StoredView] = field(default_factory=dict)
+    home_tabs: dict[str, dict[str, Any]] = field(default_factory=dict)  # user -> published view
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_urls
     warnings: list[str] = field(default_factory=list)
@@ -194,8 +196,13 @@ class SlackStandIn:
     def _ts(self) -> str:
         return f"{int(time.time())}.{next(self._ids):06d}"
 
+    def _user(self, user_id: str) -> User | None:
+        if user_id not in self.users and self.lenient_users and user_id.startswith("U"):
+            self.add_user(user_id)
+        return self.users.get(user_id)
+
     def _where_bot_can_post(self, channel_id: str) -> tuple[Channel | None, str | None]:
-        if channel_id in self.users:  # a user id: the app's DM with that person
+        if self._user(channel_id) is not None:  # a user id: the app's DM with that person
             return Channel(id=channel_id), None
         channel = self.channels.get(channel_id)
         if channel is None or (channel.is_private and not channel.bot_is_member):
@@ -329,8 +336,87 @@ class SlackStandIn:
         channel.bot_is_member = True
         return {"ok": True, "channel": {"id": channel.id, "is_member": True}}
 
+    def _members_of(self, channel: Channel) -> list[str]:
+        return sorted(channel.members if channel.members is not None else self.users)
+
+    def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(args.get("channel", ""))
+        if channel is None or (channel.is_private and not channel.bot_is_member):
+            return {"ok": False, "error": "channel_not_found"}
+        members = self._members_of(channel)
+        return self._page(args, "members", members)
+
+    def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(args.get("channel", ""))
+        if channel is None or (channel.is_private and not channel.bot_is_member):
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": self._channel_object(channel)}
+
+    def _users_conversations(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The person's channels that the app can see: public ones, and private ones it is in."""
+        user = args.get("user", "")
+        kinds = set(str(args.get("types") or "public_channel").split(","))
+        channels = [
+            self._channel_object(c)
+            for c in self.channels.values()
+            if user in self._members_of(c)
+            and ("private_channel" if c.is_private else "public_channel") in kinds
+            and (c.bot_is_member or not c.is_private)
+        ]
+        return self._page(args, "channels", channels)
+
+    @staticmethod
+    def _channel_object(channel: Channel) -> dict[str, Any]:
+        return {
+            "id": channel.id,
+            "name": channel.id.lower(),
+            "is_channel": not channel.is_private,
+            "is_group": channel.is_private,
+            "is_private": channel.is_private,
+            "is_archived": channel.is_archived,
+            "is_member": channel.bot_is_member,
+        }
+
+    @staticmethod
+    def _page(args: dict[str, Any], key: str, items: list[Any]) -> dict[str, Any]:
+        """Cursor paging like Slack's: `limit` items from `cursor`, next_cursor when more."""
+        limit = int(args.get("limit") or 100)
+        start = int(args.get("cursor") or 0)
+        page = items[start : start + limit]
+        more = start + limit < len(items)
+        return {
+            "ok": True,
+            key: page,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel_id, ts = args.get("channel", ""), args.get("message_ts", "")
+        if not any(m["ts"] == ts for m in self.messages.get(channel_id, [])):
+            return {"ok": False, "error": "message_not_found"}
+        return {
+            "ok": True,
+            "channel": channel_id,
+            "permalink": f"https://stand-in.slack.com/archives/{channel_id}/p{ts.replace('.', '')}",
+        }
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self._user(args.get("user_id", ""))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        view = args.get("view")
+        problems = check_view(view)
+        if problems:
+            return {
+                "ok": False,
+                "error": "invalid_arguments",
+                "response_metadata": {"messages": problems},
+            }
+        self.home_tabs[user.id] = view  # type: ignore[assignment]
+        return {"ok": True, "view": {**view, "id": f"VHOME{user.id}"}}  # type: ignore[dict-item]
+
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        user = self.users.get(args.get("user", ""))
+        user = self._user(args.get("user", ""))
         if user is None:
             return {"ok": False, "error": "user_not_found"}
         return {
