@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.card_refresh import CardRefresher
+from bot.channel_access import ChannelAccess
 from bot.followups import FollowUps
 from bot.pacing import SlackPace
 from bot.services.digest import DigestSchedule
@@ -29,6 +30,8 @@ class Deps:
     admins: AdminDirectory = field(default_factory=AdminDirectory)
     pace: SlackPace = field(default_factory=SlackPace)
     digest_schedule: DigestSchedule = field(default_factory=DigestSchedule)
+    access: ChannelAccess = field(default_factory=ChannelAccess)
+    workspace_url: str | None = None  # from auth.test, the first time a link is needed
     cards: CardRefresher = field(init=False)
 
     def __post_init__(self) -> None:

@@ -7,6 +7,10 @@ class Command(StrEnum):
     DECIDE = "/decide"
 
 
+class Shortcut(StrEnum):
+    RECORD_AS_DECISION = "record_as_decision"
+
+
 class View(StrEnum):
     DECIDE = "decide_modal"
     DISSENT = "dissent_modal"
@@ -27,6 +31,10 @@ class Action(StrEnum):
     REVISIT_REVERSE = "revisit_reverse"
     REVISIT_LATER = "revisit_later"
     REVISIT_SUPERSEDE = "revisit_supersede"
+    LIST_PREVIOUS = "list_previous"
+    LIST_NEXT = "list_next"
+    HOME_PREVIOUS = "home_previous"
+    HOME_NEXT = "home_next"
     # inputs of the /decide modal that redraw it when changed
     TYPE_CHOICE = "type_choice"
     UNDO_CHEAPLY = "undo_cheaply"
@@ -35,6 +43,7 @@ class Action(StrEnum):
 
 
 class Block(StrEnum):
+    SOURCE = "source_message"  # the quoted message a decision is recorded from
     TITLE = "title"
     WHAT_AND_WHY = "what_and_why"
     OPTIONS = "options_considered"

@@ -19,7 +19,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine.url import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -96,6 +96,28 @@ def _configure_sqlite(engine: Engine, *, read_only: bool) -> None:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
+def add_missing_columns(connection: Connection) -> None:
+    """Adds the nullable columns a newer version brought to an existing database's tables.
+
+    Until there is a migration tool, this is the one kind of schema change allowed: a new
+    column that may be empty, so existing rows stay valid as they are.
+    """
+    inspector = inspect(connection)
+    for table in SQLModel.metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            if not column.nullable:
+                raise RuntimeError(
+                    f"{table.name}.{column.name} is missing and can't be added without a value"
+                )
+            kind = column.type.compile(dialect=connection.dialect)
+            connection.execute(
+                text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
+            )
+
+
 class Database:
     """Owns the engines; every transaction commits on success and rolls back on error."""
 
@@ -126,6 +148,7 @@ class Database:
         def create(session: Session) -> None:
             connection = session.connection()
             SQLModel.metadata.create_all(connection)
+            add_missing_columns(connection)
             for table in SQLModel.metadata.sorted_tables:
                 for index in table.indexes:
                     index.create(connection, checkfirst=True)

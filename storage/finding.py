@@ -25,28 +25,36 @@ class Found:
 
     decisions: list[Decision]
     total: int
+    offset: int = 0  # how many come before this page
+    counted: bool = True  # False: `total` only says whether more follow this page
 
     @property
     def more(self) -> int:
-        return max(0, self.total - len(self.decisions))
+        """How many come after this page."""
+        return max(0, self.total - self.offset - len(self.decisions))
+
+
+NEWEST_FIRST = (col(Decision.created_at).desc(), col(Decision.id).desc())
 
 
 def _page(
-    session: Session, where: list[Any], limit: int, offset: int = 0, *, count: bool = True
+    session: Session,
+    where: list[Any],
+    limit: int,
+    offset: int = 0,
+    *,
+    order: tuple[Any, ...] = NEWEST_FIRST,
+    count: bool = True,
 ) -> Found:
-    """A page of decisions, newest first; without `count`, the total is only "more or not"."""
+    """A page of decisions; without `count`, the total only says whether there are more."""
     rows = session.exec(
-        select(Decision)
-        .where(*where)
-        .order_by(col(Decision.created_at).desc(), col(Decision.id).desc())
-        .offset(offset)
-        .limit(limit + 1)
+        select(Decision).where(*where).order_by(*order).offset(offset).limit(limit + 1)
     ).all()
     page = list(rows[:limit])
     if not count:
-        return Found(page, offset + len(rows))
+        return Found(page, offset + len(rows), offset, counted=False)
     total = session.exec(select(func.count()).select_from(Decision).where(*where)).one()
-    return Found(page, int(total))
+    return Found(page, int(total), offset)
 
 
 def channel_page(
@@ -87,9 +95,15 @@ def _open_in(team_id: str, channel_ids: Collection[str]) -> list[ColumnElement[b
 
 
 def asking_commitment(
-    session: Session, *, team_id: str, user_id: str, channel_ids: Collection[str], limit: int
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    channel_ids: Collection[str],
+    limit: int,
+    offset: int = 0,
 ) -> Found:
-    """Open decisions that asked this person to commit and that they haven't committed to."""
+    """Decisions that asked this person to commit and that they haven't: soonest due first."""
     where = [
         *_open_in(team_id, channel_ids),
         exists().where(
@@ -99,13 +113,20 @@ def asking_commitment(
             col(Commitment.decision_id) == col(Decision.id), col(Commitment.user_id) == user_id
         ),
     ]
-    return _page(session, where, limit)
+    soonest = (col(Decision.commit_by).is_(None), col(Decision.commit_by), *NEWEST_FIRST)
+    return _page(session, where, limit, offset, order=soonest)
 
 
 def dissent_to_answer(
-    session: Session, *, team_id: str, user_id: str, channel_ids: Collection[str], limit: int
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    channel_ids: Collection[str],
+    limit: int,
+    offset: int = 0,
 ) -> Found:
-    """This person's open decisions with dissent they haven't answered."""
+    """This person's open decisions with dissent they haven't answered, oldest first."""
     where = [
         *_open_in(team_id, channel_ids),
         Decision.decider_id == user_id,
@@ -113,7 +134,8 @@ def dissent_to_answer(
             col(Dissent.decision_id) == col(Decision.id), col(Dissent.answered_at).is_(None)
         ),
     ]
-    return _page(session, where, limit)
+    oldest = (col(Decision.created_at), col(Decision.id))
+    return _page(session, where, limit, offset, order=oldest)
 
 
 def revisits_due(
@@ -124,19 +146,28 @@ def revisits_due(
     channel_ids: Collection[str],
     today: date,
     limit: int,
+    offset: int = 0,
 ) -> Found:
-    """This person's decided decisions whose revisit (or outcome review) date has come."""
+    """This person's decisions whose revisit (or outcome review) date has come: most overdue
+    first."""
     where = [
         *_open_in(team_id, channel_ids),
         Decision.decider_id == user_id,
         Decision.status == DecisionStatus.DECIDED,
         col(Decision.revisit_on) <= today,
     ]
-    return _page(session, where, limit)
+    most_overdue = (col(Decision.revisit_on), col(Decision.id))
+    return _page(session, where, limit, offset, order=most_overdue)
 
 
 def owned(
-    session: Session, *, team_id: str, user_id: str, channel_ids: Collection[str], limit: int
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    channel_ids: Collection[str],
+    limit: int,
+    offset: int = 0,
 ) -> Found:
     """The decisions this person owns, newest first (closed ones too)."""
     where = [
@@ -144,9 +175,31 @@ def owned(
         col(Decision.channel_id).in_(list(channel_ids)),
         Decision.decider_id == user_id,
     ]
-    return _page(session, where, limit)
+    return _page(session, where, limit, offset)
 
 
-def recent(session: Session, *, team_id: str, channel_ids: Collection[str], limit: int) -> Found:
+def recent(
+    session: Session, *, team_id: str, channel_ids: Collection[str], limit: int, offset: int = 0
+) -> Found:
+    """The newest decisions in these channels."""
     where = [Decision.team_id == team_id, col(Decision.channel_id).in_(list(channel_ids))]
-    return _page(session, where, limit, count=False)
+    return _page(session, where, limit, offset, count=False)
+
+
+def unanswered_dissent(
+    session: Session, *, team_id: str, decision_ids: list[int]
+) -> dict[int, list[Dissent]]:
+    """The unanswered dissent on each of these decisions, oldest first."""
+    rows = session.exec(
+        select(Dissent)
+        .where(
+            Dissent.team_id == team_id,
+            col(Dissent.decision_id).in_(decision_ids),
+            col(Dissent.answered_at).is_(None),
+        )
+        .order_by(col(Dissent.created_at))
+    ).all()
+    found: dict[int, list[Dissent]] = {}
+    for dissent in rows:
+        found.setdefault(dissent.decision_id, []).append(dissent)
+    return found

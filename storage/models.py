@@ -86,6 +86,8 @@ class Decision(SQLModel, table=True):
     updated_at: datetime = utc_column()
     closed_at: datetime | None = utc_column(nullable=True)
     source_view_id: str | None = Field(default=None, max_length=64)
+    # The message it was recorded from ("Record as decision"), as a permalink.
+    source_link: str | None = Field(default=None, max_length=500)
 
 
 class Stakeholder(SQLModel, table=True):

@@ -84,4 +84,5 @@ def read_decide_draft(view: dict[str, Any], *, team_id: str, user_id: str) -> De
         commit_by=selected_date(view, Block.COMMIT_BY),
         revisit_on=selected_date(view, Block.REVISIT_ON),
         review_on=selected_date(view, Block.REVIEW_ON),
+        source_link=origin.source_link,
     )

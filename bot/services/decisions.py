@@ -51,6 +51,7 @@ class DecisionDraft:
     commit_by: date | None = None
     revisit_on: date | None = None
     review_on: date | None = None  # Type 1's optional outcome review
+    source_link: str | None = None  # the message it was recorded from
 
 
 def earliest_today(now: datetime) -> date:
@@ -171,6 +172,7 @@ def validate_draft(draft: DecisionDraft, now: datetime) -> Decision:
         revisit_on=revisit_on,
         created_at=now,
         updated_at=now,
+        source_link=draft.source_link,
     )
 
 

@@ -149,6 +149,14 @@ def build_decision_card(record: DecisionRecord) -> Message:
                 )
             )
         )
+    if decision.source_link:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(text=f"Recorded from <{decision.source_link}|a message>.")
+                ]
+            )
+        )
     blocks.append(DividerBlock())
     blocks += _people_blocks(record)
     if decision.status is not DecisionStatus.CLOSED:

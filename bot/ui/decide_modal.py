@@ -41,7 +41,7 @@ from bot.services.decisions import (
     TEXT_MAX,
     TITLE_MAX,
 )
-from bot.ui.text import format_date
+from bot.ui.text import format_date, mention, quote
 from storage.models import DecisionType
 
 TYPE_OPTIONS = [
@@ -79,6 +79,9 @@ QUESTIONS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
 ]
 
 
+SOURCE_QUOTE_MAX = 600  # of the message a decision is recorded from, kept in the metadata
+
+
 @dataclass(frozen=True)
 class DecideModalOrigin:
     """Where the form was opened from; kept in the view's private_metadata."""
@@ -88,6 +91,10 @@ class DecideModalOrigin:
     # Set when the form was opened by "Supersede" on a revisit: the decision it replaces.
     supersedes_id: int | None = None
     supersedes_due_on: str | None = None
+    # Set when opened by "Record as decision" on a message: that message and its author.
+    source_link: str | None = None
+    source_quote: str | None = None
+    source_author: str | None = None
 
     def to_metadata(self) -> str:
         return json.dumps(
@@ -96,6 +103,9 @@ class DecideModalOrigin:
                 "response_url": self.response_url,
                 "supersedes_id": self.supersedes_id,
                 "supersedes_due_on": self.supersedes_due_on,
+                "source_link": self.source_link,
+                "source_quote": (self.source_quote or "")[:SOURCE_QUOTE_MAX] or None,
+                "source_author": self.source_author,
             }
         )
 
@@ -107,6 +117,9 @@ class DecideModalOrigin:
             response_url=data.get("response_url"),
             supersedes_id=data.get("supersedes_id"),
             supersedes_due_on=data.get("supersedes_due_on"),
+            source_link=data.get("source_link"),
+            source_quote=data.get("source_quote"),
+            source_author=data.get("source_author"),
         )
 
 
@@ -220,9 +233,20 @@ def _date_blocks(state: DecideModalState) -> list[Block]:
     return blocks
 
 
+def _source_blocks(origin: DecideModalOrigin) -> list[Block]:
+    """The message a decision is being recorded from, quoted above the form."""
+    if origin.source_quote is None and origin.source_link is None:
+        return []
+    by = f" by {mention(origin.source_author)}" if origin.source_author else ""
+    where = f"<{origin.source_link}|this message>" if origin.source_link else "this message"
+    text = f"Recording a decision from {where}{by}:\n{quote(origin.source_quote or '', 1500)}"
+    return [ContextBlock(block_id=BlockId.SOURCE, elements=[MarkdownTextObject(text=text)])]
+
+
 def build_decide_modal(state: DecideModalState) -> dict[str, Any]:
     """The /decide form, drawn for the choices made so far."""
     blocks: list[Block] = [
+        *_source_blocks(state.origin),
         InputBlock(
             block_id=BlockId.TITLE,
             label="Title",

@@ -25,7 +25,7 @@ from bot.services.revisits import LEARNED_MAX, REASON_MAX
 from bot.ui.card import commit_buttons, next_look_name
 from bot.ui.modals import about, modal, modal_metadata
 from bot.ui.text import Message, format_date, mention, quoted_title, safe_mrkdwn
-from storage.models import DecisionType, Disposition, Outcome, Stance
+from storage.models import Decision, DecisionType, Disposition, Outcome, Stance
 from storage.repository import DecisionRecord
 
 WERE_WE_RIGHT = "Were we right?"
@@ -58,7 +58,6 @@ def read_revisit_button_value(value: str) -> tuple[int, date]:
 def build_revisit_message(record: DecisionRecord, due_on: date, *, nudge: bool) -> Message:
     """The decider's revisit (Type 2) or outcome review (Type 1): what now, and was it right."""
     decision = record.decision
-    value = revisit_button_value(record.id, due_on)
     one_way = decision.decision_type is DecisionType.TYPE_1
     look = next_look_name(decision)
     if nudge:
@@ -75,14 +74,6 @@ def build_revisit_message(record: DecisionRecord, due_on: date, *, nudge: bool) 
         f"decided on {format_date(decision.created_at.date())} and due for a look on "
         f"{format_date(due_on)}.\nDoes it still hold? {WERE_WE_RIGHT}"
     )
-    buttons = [
-        ButtonElement(text="Keep", action_id=Action.REVISIT_KEEP, value=value, style="primary"),
-        ButtonElement(text="Reverse", action_id=Action.REVISIT_REVERSE, value=value),
-        ButtonElement(text="Revisit later", action_id=Action.REVISIT_LATER, value=value),
-        ButtonElement(text="Supersede", action_id=Action.REVISIT_SUPERSEDE, value=value),
-    ]
-    if one_way:  # a one-way door can't be walked back
-        buttons = [b for b in buttons if b.action_id != Action.REVISIT_REVERSE]
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=body)),
         SectionBlock(
@@ -90,9 +81,26 @@ def build_revisit_message(record: DecisionRecord, due_on: date, *, nudge: bool) 
                 text="*What we decided and why*\n" + safe_mrkdwn(decision.what_and_why, 1500)
             )
         ),
-        ActionsBlock(block_id=BlockId.REVISIT_ACTIONS, elements=buttons),
+        build_revisit_actions(decision, due_on, block_id=BlockId.REVISIT_ACTIONS),
     ]
     return Message(text=f"{opening} {_title(record)}: does it still hold?", blocks=_dicts(blocks))
+
+
+def build_revisit_actions(
+    decision: Decision, due_on: date, *, block_id: str | None = None
+) -> ActionsBlock:
+    """Keep, Reverse (Type 2 only: a one-way door can't be walked back), later, supersede."""
+    assert decision.id is not None
+    value = revisit_button_value(decision.id, due_on)
+    buttons = [
+        ButtonElement(text="Keep", action_id=Action.REVISIT_KEEP, value=value, style="primary"),
+        ButtonElement(text="Reverse", action_id=Action.REVISIT_REVERSE, value=value),
+        ButtonElement(text="Revisit later", action_id=Action.REVISIT_LATER, value=value),
+        ButtonElement(text="Supersede", action_id=Action.REVISIT_SUPERSEDE, value=value),
+    ]
+    if decision.decision_type is DecisionType.TYPE_1:
+        buttons = [b for b in buttons if b.action_id != Action.REVISIT_REVERSE]
+    return ActionsBlock(block_id=block_id, elements=buttons)
 
 
 def build_revisit_thread_line(record: DecisionRecord) -> Message:

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
+from bot.ids import Shortcut
 from tests.slack_stand_in.requests import slack_signature
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +42,7 @@ def test_manifest_is_valid_for_slack() -> None:
 def test_manifest_declares_what_the_bot_uses_and_no_more() -> None:
     manifest = yaml.safe_load((ROOT / "manifest.yaml").read_text())
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/decide"]
-    assert manifest["features"]["shortcuts"][0]["callback_id"] == "record_as_decision"
+    assert manifest["features"]["shortcuts"][0]["callback_id"] == Shortcut.RECORD_AS_DECISION
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
@@ -50,4 +51,6 @@ def test_manifest_declares_what_the_bot_uses_and_no_more() -> None:
         "chat:write",
         "channels:join",
         "users:read",
+        "channels:read",  # conversations.members / info, users.conversations: who may see what
+        "groups:read",  # the same for private channels
     }

@@ -7,6 +7,7 @@ from bot.listeners.actions.commit import handle_commit
 from bot.listeners.actions.decide_form import handle_decide_form_change
 from bot.listeners.actions.decider import handle_close_decision, handle_open_change_type
 from bot.listeners.actions.dissent import handle_open_answer, handle_open_dissent
+from bot.listeners.actions.finding import handle_home_page, handle_list_page
 from bot.listeners.actions.post_card import handle_post_card
 from bot.listeners.actions.revisit import handle_open_revisit
 
@@ -19,6 +20,10 @@ def register(app: AsyncApp) -> None:
     app.action(Action.OPEN_CHANGE_TYPE)(handle_open_change_type)
     app.action(Action.CLOSE_DECISION)(handle_close_decision)
     app.action(Action.POST_CARD)(handle_post_card)
+    app.action(Action.LIST_PREVIOUS)(handle_list_page)
+    app.action(Action.LIST_NEXT)(handle_list_page)
+    app.action(Action.HOME_PREVIOUS)(handle_home_page)
+    app.action(Action.HOME_NEXT)(handle_home_page)
     for revisit in (
         Action.REVISIT_KEEP,
         Action.REVISIT_REVERSE,

@@ -11,6 +11,7 @@ from bot.deps import deps_of
 from bot.ids import Action
 from bot.listeners.card_work import refresh_card_of
 from bot.listeners.errors import report_to
+from bot.listeners.finding_work import asker_of, from_home_tab, publish_home
 from bot.listeners.payload import id_from_button, reply_to, team_id_of, user_id_of
 from bot.services.commitments import record_commitment
 from bot.slack_calls import tell_privately
@@ -40,6 +41,10 @@ async def handle_commit(
     )
     await ack()
     to = reply_to(body)
+    if from_home_tab(body):  # the Home tab shows what is waiting on them: redraw it
+        deps.followups.start(
+            publish_home(deps, asker_of(deps, client, body)), on_error=report_to(client, to)
+        )
     if outcome.changed:
         line = build_commitment_line(user_id, stance, outcome.previous)
         refresh_card_of(client, deps, (outcome.team_id, outcome.decision_id), line, to)

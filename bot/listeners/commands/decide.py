@@ -1,13 +1,16 @@
-"""`/decide`: opens the form (with a title, if one was typed) or answers `/decide help`."""
+"""`/decide`: opens the form (with a title, if one was typed), or answers a subcommand."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps, deps_of
+from bot.listeners.commands.finding import answer_finding
 from bot.listeners.errors import report_to
 from bot.listeners.payload import reply_to
 from bot.services.decisions import TITLE_MAX
@@ -17,6 +20,17 @@ from bot.ui.digest import build_digest
 from bot.ui.help import HELP_TEXT
 
 HELP_WORDS = {"help", "?", "-h", "--help"}
+DECISION_NUMBER = re.compile(r"^#?\d+$")
+
+
+def is_finding(verb: str, rest: str) -> bool:
+    """Whether the text asks to find decisions; otherwise it is a title for the form
+    (so that "/decide List prices in euros" still opens the form)."""
+    if verb == "list":
+        return not rest
+    if verb == "show":
+        return not rest or bool(DECISION_NUMBER.match(rest))
+    return verb == "search"
 
 
 def initial_form_state(command: dict[str, Any], today: Any) -> DecideModalState:
@@ -68,9 +82,13 @@ async def answer_digest(
 
 
 async def handle_decide(
-    ack: AsyncAck, command: dict[str, Any], context: Any, client: AsyncWebClient
+    ack: AsyncAck,
+    command: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
 ) -> None:
-    """Opens the /decide form at once, or answers help or digest privately."""
+    """Opens the /decide form at once, or answers a subcommand privately."""
     text = str(command.get("text") or "").strip()
     if text.lower() in HELP_WORDS:
         await ack(text=HELP_TEXT, response_type="ephemeral")
@@ -79,6 +97,10 @@ async def handle_decide(
     words = text.lower().split()
     if words and words[0] == "digest":
         await answer_digest(ack, command, deps, words)
+        return
+    verb, _, rest = text.partition(" ")
+    if is_finding(verb.lower(), rest.strip()):
+        await answer_finding(ack, command, deps, client, respond, verb.lower(), rest)
         return
     await ack()
     view = build_decide_modal(initial_form_state(command, deps.now().date()))

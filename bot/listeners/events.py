@@ -1,0 +1,27 @@
+"""Events: the Home tab is drawn each time a person opens it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import deps_of
+from bot.listeners.finding_work import publish_home
+from bot.services.finding import Asker
+
+
+async def handle_app_home_opened(
+    event: dict[str, Any], body: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    if event.get("tab") != "home":
+        return  # the Messages tab: nothing to draw
+    deps = deps_of(context)
+    team_id = str(body.get("team_id") or event.get("view", {}).get("team_id") or "")
+    asker = Asker(client, deps.access, team_id, str(event["user"]))
+    await publish_home(deps, asker)
+
+
+def register(app: AsyncApp) -> None:
+    app.event("app_home_opened")(handle_app_home_opened)
