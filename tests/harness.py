@@ -18,8 +18,10 @@ from slack_bolt.response import BoltResponse
 from bot.deps import Deps
 from tests.slack_stand_in.requests import (
     FORM,
+    app_home_opened_body,
     block_actions_payload,
     interactive_body,
+    message_action_payload,
     signed_headers,
     slash_command_body,
     view_submission_payload,
@@ -210,6 +212,53 @@ class BotUnderTest:
         response = await self.send(interactive_body(payload))
         if response.status == 200 and not response.body:
             self.stand_in.views.pop(view.id, None)  # an empty ack closes the modal
+        await self.settle()
+        return response
+
+    async def open_home(self, user: str) -> dict[str, Any]:
+        """Opens the app's Home tab; returns what it shows."""
+        body = app_home_opened_body(team_id=self.team_id, user_id=user)
+        response = await self.send(body, content_type="application/json")
+        assert response.status == 200, response.body
+        await self.settle()
+        return self.stand_in.home_tabs[user]
+
+    async def click_home(self, action_id: str, *, user: str, value: str | None = None) -> None:
+        """Clicks a button on the person's Home tab."""
+        home = self.stand_in.home_tabs[user]
+        block_id, element = find_element(home["blocks"], action_id, value)
+        view_id = f"VHOME{user}"
+        payload = block_actions_payload(
+            action={
+                "action_id": action_id,
+                "block_id": block_id,
+                "type": element["type"],
+                "text": element.get("text"),
+                "value": element.get("value"),
+            },
+            team_id=self.team_id,
+            user_id=user,
+            trigger_id=self.stand_in.issue_trigger_id(user),
+            container={"type": "view", "view_id": view_id},
+            channel_id=None,
+            response_url=None,
+            view={**home, "id": view_id, "team_id": self.team_id, "state": {"values": {}}},
+        )
+        response = await self.send(interactive_body(payload))
+        assert response.status == 200, response.body
+        await self.settle()
+
+    async def shortcut(self, message: dict[str, Any], *, user: str, channel: str) -> BoltResponse:
+        """Runs "Record as decision" on a message."""
+        payload = message_action_payload(
+            team_id=self.team_id,
+            user_id=user,
+            channel_id=channel,
+            message=message,
+            trigger_id=self.stand_in.issue_trigger_id(user),
+            response_url=self.stand_in.response_url(),
+        )
+        response = await self.send(interactive_body(payload))
         await self.settle()
         return response
 

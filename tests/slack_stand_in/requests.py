@@ -122,3 +122,53 @@ def view_submission_payload(
         "response_urls": [],
         "is_enterprise_install": False,
     }
+
+
+def app_home_opened_body(*, team_id: str, user_id: str, tab: str = "home") -> str:
+    """An Events API envelope, as in app_home_opened.slackdocs.envelope.json."""
+    return json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": team_id,
+            "api_app_id": "A0001",
+            "event": {
+                "type": "app_home_opened",
+                "user": user_id,
+                "channel": "D0000HOME",
+                "event_ts": f"{time.time():.6f}",
+                "tab": tab,
+            },
+            "type": "event_callback",
+            "event_id": f"Ev{int(time.time() * 1000)}",
+            "event_time": int(time.time()),
+            "authorizations": [
+                {"team_id": team_id, "user_id": "U0BOT", "is_bot": True, "enterprise_id": None}
+            ],
+        }
+    )
+
+
+def message_action_payload(
+    *,
+    team_id: str,
+    user_id: str,
+    channel_id: str,
+    message: dict[str, Any],
+    trigger_id: str,
+    response_url: str,
+    callback_id: str = "record_as_decision",
+) -> dict[str, Any]:
+    """A message shortcut, as in message_action.bolt.json."""
+    return {
+        "type": "message_action",
+        "token": "legacy-verification-token",
+        "action_ts": f"{time.time():.6f}",
+        "team": {"id": team_id, "domain": "stand-in"},
+        "user": {"id": user_id, "name": user_id.lower()},
+        "channel": {"id": channel_id, "name": "decisions"},
+        "callback_id": callback_id,
+        "trigger_id": trigger_id,
+        "message_ts": message["ts"],
+        "message": {"type": "message", **message},
+        "response_url": response_url,
+    }

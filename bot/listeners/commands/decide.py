@@ -49,12 +49,18 @@ def initial_form_state(command: dict[str, Any], today: Any) -> DecideModalState:
 
 
 async def answer_digest(
-    ack: AsyncAck, command: dict[str, Any], deps: Deps, words: list[str]
+    ack: AsyncAck, command: dict[str, Any], deps: Deps, client: AsyncWebClient, words: list[str]
 ) -> None:
     """`/decide digest` shows this channel's digest privately; `on` / `off` set the weekly one."""
     team_id, channel_id, user_id = command["team_id"], command["channel_id"], command["user_id"]
     now = deps.now()
     if words == ["digest"]:
+        if not await deps.access.may_see(client, team_id, channel_id, user_id):
+            await ack(
+                text="This channel's digest is only shown to its members.",
+                response_type="ephemeral",
+            )
+            return
         week = Week(end=now)  # the seven days up to now
         data = await build_digest_data(deps.db, team_id=team_id, channel_id=channel_id, week=week)
         message = build_digest(data)
@@ -96,7 +102,7 @@ async def handle_decide(
     deps = deps_of(context)
     words = text.lower().split()
     if words and words[0] == "digest":
-        await answer_digest(ack, command, deps, words)
+        await answer_digest(ack, command, deps, client, words)
         return
     verb, _, rest = text.partition(" ")
     if is_finding(verb.lower(), rest.strip()):
