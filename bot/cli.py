@@ -15,7 +15,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +24,18 @@ from dotenv import load_dotenv
 from bot.app import build_app
 from bot.config import ConfigError, Mode, Settings, load_settings
 from bot.deps import Deps, utc_now
+from bot.export_formats import (
+    record_file_name,
+    to_csv,
+    to_json,
+    to_markdown_index,
+    to_markdown_record,
+)
 from bot.scheduler import start_scheduler
 from bot.scheduler.sweep import Sweeper
 from bot.server import serve_http, serve_socket_mode
-from bot.services.export import export_decisions
+from bot.services.errors import DecisionError
+from bot.services.export import ExportFilter, export_decisions, import_decisions
 from bot.slack_calls import build_web_client, close_web_client
 from storage.db import Database
 
@@ -44,8 +52,16 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help="serve HTTP: POST /slack/events and GET /healthz on $PORT")
     commands.add_parser("socket", help="connect over Socket Mode (needs SLACK_APP_TOKEN)")
     export = commands.add_parser("export", help="write every decision and its history")
-    export.add_argument("--format", choices=["json"], default="json")
-    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--format", choices=["md", "csv", "json"], default="json")
+    export.add_argument("--channel", help="only this channel's decisions (a channel id)")
+    export.add_argument(
+        "--since", type=date.fromisoformat, help="only decisions recorded on or after YYYY-MM-DD"
+    )
+    export.add_argument(
+        "--out", type=Path, help="directory to write into (default: standard output; md needs it)"
+    )
+    restore = commands.add_parser("import", help="load a JSON export into an empty database")
+    restore.add_argument("file", type=Path, help="a file written by `export --format json`")
     return parser
 
 
@@ -93,38 +109,79 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
         await db.close()
 
 
-async def read_export(settings: Settings) -> dict[str, Any]:
+async def read_export(settings: Settings, only: ExportFilter) -> dict[str, Any]:
     db = Database(settings.database_url)
     try:
         await db.create_tables()
-        return await export_decisions(db)
+        return await export_decisions(db, only)
     finally:
         await db.close()
 
 
-def write_export(document: dict[str, Any], out: Path | None) -> None:
-    text = json.dumps(document, indent=2, ensure_ascii=False)
-    if out is None:
-        sys.stdout.write(text + "\n")
+def write_export(document: dict[str, Any], kind: str, out: Path | None) -> None:
+    """JSON and CSV go to standard output, or into `out`; Markdown is a file per decision."""
+    rendered = {"json": to_json, "csv": to_csv}
+    if kind in rendered and out is None:
+        sys.stdout.write(rendered[kind](document))
         return
-    out.write_text(text + "\n", encoding="utf-8")
+    if out is None:
+        raise ConfigError("A Markdown export is a file per decision: give a directory with --out.")
+    out.mkdir(parents=True, exist_ok=True)
+    if kind == "md":
+        for decision in document["decisions"]:
+            (out / record_file_name(decision)).write_text(
+                to_markdown_record(decision), encoding="utf-8"
+            )
+        (out / "index.md").write_text(to_markdown_index(document), encoding="utf-8")
+    else:
+        (out / f"decisions.{kind}").write_text(rendered[kind](document), encoding="utf-8")
     print(f"Wrote {len(document['decisions'])} decisions to {out}", file=sys.stderr)
+
+
+async def run_import(settings: Settings, document: dict[str, Any]) -> int:
+    db = Database(settings.database_url)
+    try:
+        await db.create_tables()
+        return await import_decisions(db, document)
+    finally:
+        await db.close()
+
+
+def export_or_import(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        if args.command == "import":
+            document = json.loads(args.file.read_text(encoding="utf-8"))
+            count = asyncio.run(run_import(settings, document))
+            print(f"Imported {count} decisions from {args.file}", file=sys.stderr)
+            return 0
+        only = ExportFilter(channel_id=args.channel, since=args.since)
+        write_export(asyncio.run(read_export(settings, only)), args.format, args.out)
+        return 0
+    except (ConfigError, DecisionError, OSError, ValueError) as error:
+        reason = error.message if isinstance(error, DecisionError) else str(error)
+        print(f"decisionbot {args.command}: {reason}", file=sys.stderr)
+        return 2
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     load_dotenv(Path.cwd() / ".env")
     command = args.command or ("socket" if os.environ.get("SLACK_APP_TOKEN") else "serve")
-    mode = {"serve": Mode.HTTP, "socket": Mode.SOCKET, "export": Mode.OFFLINE}[command]
+    modes = {
+        "serve": Mode.HTTP,
+        "socket": Mode.SOCKET,
+        "export": Mode.OFFLINE,
+        "import": Mode.OFFLINE,
+    }
+    mode = modes[command]
     try:
         settings = load_settings(mode=mode)
     except ConfigError as error:
         print(f"decisionbot: {error}", file=sys.stderr)
         return 2
     configure_logging(settings)
-    if command == "export":
-        write_export(asyncio.run(read_export(settings)), args.out)
-        return 0
+    if command in ("export", "import"):
+        return export_or_import(settings, args)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_bot(settings, mode))
     return 0

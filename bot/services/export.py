@@ -1,52 +1,66 @@
-"""Everything stored, as plain data: each decision with its dissent, answers, commitments and history."""
+"""Export and import: every decision with everything about it, as one JSON document.
+
+The Markdown and CSV renderings of that document live in bot/export_formats.py.
+"""
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from storage import repository
+from bot.services.errors import DecisionError
+from storage import backup
 from storage.db import Database
 
-EXPORT_FORMAT_VERSION = 1
+EXPORT_FORMAT_VERSION = backup.VERSION
 
 
-def _plain(row: SQLModel) -> dict[str, Any]:
-    data = row.model_dump()
-    for key, value in data.items():
-        if isinstance(value, datetime | date):
-            data[key] = value.isoformat()
-    return data
+@dataclass(frozen=True)
+class ExportFilter:
+    channel_id: str | None = None
+    since: date | None = None  # decisions recorded on or after this day (UTC)
 
 
-async def export_decisions(db: Database) -> dict[str, Any]:
-    """Every decision of every team, oldest first, in a JSON-ready document."""
+async def export_decisions(db: Database, only: ExportFilter | None = None) -> dict[str, Any]:
+    """Every decision (of every team), oldest first, in a JSON-ready document."""
+    only = only or ExportFilter()
 
-    def read(session: Session) -> list[dict[str, Any]]:
-        decisions: list[dict[str, Any]] = []
-        for team_id, decision_id in repository.list_all_decision_ids(session):
-            record = repository.load_decision_record(
-                session, team_id=team_id, decision_id=decision_id
-            )
-            if record is None:
-                continue
-            events = repository.list_events(session, team_id=team_id, decision_id=decision_id)
-            item = _plain(record.decision)
-            item["stakeholders"] = record.stakeholder_ids
-            item["commitments"] = [_plain(c) for c in record.commitments.values()]
-            item["dissents"] = [_plain(d) for d in record.dissents]
-            item["history"] = [
-                {**_plain(event), "detail": json.loads(event.detail)} for event in events
-            ]
-            decisions.append(item)
-        return decisions
+    def read(session: Session) -> dict[str, Any]:
+        ids = backup.decision_ids(session, channel_id=only.channel_id, since=only.since)
+        return {
+            "format": backup.FORMAT,
+            "version": backup.VERSION,
+            "decisions": [backup.export_decision(session, i) for i in ids],
+            **backup.export_channel_rows(session, channel_id=only.channel_id),
+        }
 
-    decisions = await db.read(read)
-    return {
-        "format": "decisionbot-export",
-        "version": EXPORT_FORMAT_VERSION,
-        "decisions": decisions,
-    }
+    return await db.read(read)
+
+
+class ImportRefused(DecisionError):
+    pass
+
+
+async def import_decisions(db: Database, document: dict[str, Any]) -> int:
+    """Loads an export into an empty database; returns how many decisions it brought back."""
+    if document.get("format") != backup.FORMAT:
+        raise ImportRefused("That file is not a decisionbot JSON export.")
+    if document.get("version") != backup.VERSION:
+        raise ImportRefused(
+            f"That export is version {document.get('version')}; this decisionbot reads "
+            f"version {backup.VERSION}. Export again with this version."
+        )
+
+    def write(session: Session) -> int:
+        try:
+            return backup.restore(session, document)
+        except backup.NotEmpty as error:
+            raise ImportRefused(
+                "The database already has decisions. Import into an empty database "
+                "(a new DATABASE_URL), so nothing stored is overwritten."
+            ) from error
+
+    return await db.write(write)

@@ -166,10 +166,10 @@ async def test_the_export_command_writes_json(
 ) -> None:
     await a_decision(db)
     monkeypatch.setenv("DATABASE_URL", db.url)
-    out = tmp_path / "export.json"
+    out = tmp_path / "export"
     # The command runs its own event loop, as it does from a shell.
     exit_code = await asyncio.to_thread(main, ["export", "--format", "json", "--out", str(out)])
     assert exit_code == 0
-    document = json.loads(out.read_text())
+    document = json.loads((out / "decisions.json").read_text())
     assert document["format"] == "decisionbot-export"
     assert [d["title"] for d in document["decisions"]] == ["Use Postgres"]

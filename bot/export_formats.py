@@ -1,0 +1,164 @@
+"""The export as files: Markdown decision records (in the style of architecture decision
+records) with an index, one CSV row per decision, or the JSON document itself."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+from bot.services.classification import DOOR, TYPE_LABEL
+from storage.models import DecisionType
+
+CSV_COLUMNS = [
+    "id",
+    "team_id",
+    "channel_id",
+    "title",
+    "type",
+    "status",
+    "decider_id",
+    "recorder_id",
+    "created_at",
+    "commit_by",
+    "revisit_on",
+    "closed_at",
+    "stakeholders",
+    "agreed_and_committed",
+    "disagreed_and_committed",
+    "dissent",
+    "dissent_unanswered",
+    "revisits",
+    "source_link",
+]
+
+
+def to_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(document: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for d in document["decisions"]:
+        stances = [c["stance"] for c in d["commitments"]]
+        writer.writerow(
+            {
+                **{k: d.get(k) for k in CSV_COLUMNS if k in d},
+                "type": d["decision_type"],
+                "stakeholders": len(d["stakeholders"]),
+                "agreed_and_committed": stances.count("agree"),
+                "disagreed_and_committed": stances.count("disagree"),
+                "dissent": len(d["dissents"]),
+                "dissent_unanswered": sum(1 for x in d["dissents"] if not x["answered_at"]),
+                "revisits": len(d["reviews"]),
+            }
+        )
+    return out.getvalue()
+
+
+def record_file_name(decision: dict[str, Any]) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", decision["title"].lower()).strip("-")[:60] or "decision"
+    return f"{decision['id']:04d}-{slug}.md"
+
+
+def _day(value: str | None) -> str:
+    return value[:10] if value else "none"
+
+
+def to_markdown_record(d: dict[str, Any]) -> str:
+    """One decision as a decision record: status, context, decision, consequences and the rest."""
+    kind = DecisionType(d["decision_type"])
+    lines = [
+        f"# {d['id']}. {d['title']}",
+        "",
+        f"- **Status:** {d['status']}"
+        + (f" (closed {_day(d['closed_at'])})" if d["closed_at"] else ""),
+        f"- **Date:** {_day(d['created_at'])}",
+        f"- **Decider:** {d['decider_id']} (recorded by {d['recorder_id']})",
+        f"- **Type:** {TYPE_LABEL[kind]}, a {DOOR[kind]}. {d['type_reason']}",
+        f"- **Channel:** {d['channel_id']}",
+    ]
+    if d["commit_by"]:
+        lines.append(f"- **Commit by:** {d['commit_by']}")
+    if d["revisit_on"]:
+        look = "Revisit on" if kind is DecisionType.TYPE_2 else "Outcome review on"
+        lines.append(f"- **{look}:** {d['revisit_on']}")
+    lines += ["", "## Context", ""]
+    lines.append(
+        f"Recorded from a message: {d['source_link']}"
+        if d.get("source_link")
+        else "Recorded with /decide."
+    )
+    if d["options_considered"]:
+        lines += ["", "### Options considered", "", d["options_considered"]]
+    lines += ["", "## Decision", "", d["what_and_why"], "", "## Dissent", ""]
+    if not d["dissents"]:
+        lines.append("None voiced.")
+    for x in d["dissents"]:
+        lines.append(f"- **{x['user_id']}** ({_day(x['created_at'])}): {x['reason']}")
+        if x["would_change_mind"]:
+            lines.append(f"  - What would change their mind: {x['would_change_mind']}")
+        if x["answered_at"]:
+            lines.append(
+                f"  - Answer by {x['answered_by']}: heard: {x['heard']}; weighed: {x['weighed']}"
+            )
+        else:
+            lines.append("  - Not answered.")
+    lines += ["", "## Commitments", ""]
+    committed = {c["user_id"]: c for c in d["commitments"]}
+    people = d["stakeholders"] + [u for u in committed if u not in d["stakeholders"]]
+    if not people:
+        lines.append("Nobody was asked to commit.")
+    for user in people:
+        c = committed.get(user)
+        state = (
+            f"{'agreed' if c['stance'] == 'agree' else 'disagreed'} and committed ({_day(c['committed_at'])})"
+            if c
+            else "not committed"
+        )
+        lines.append(f"- {user}: {state}")
+    lines += ["", "## Revisits and outcomes", ""]
+    if not d["reviews"]:
+        lines.append("None yet.")
+    for r in d["reviews"]:
+        line = f"- {r['due_on']}: {r['disposition']} by {r['recorded_by']}"
+        if r["outcome"]:
+            line += f"; were we right? {r['outcome']}"
+        if r["reason"]:
+            line += f"; {r['reason']}"
+        if r["learned"]:
+            line += f"; learned: {r['learned']}"
+        lines.append(line)
+    links = [
+        f"- {e['kind'].replace('_', ' ')}: decision {e['detail'].get('by_decision_id') or e['detail'].get('decision_id')}"
+        for e in d["history"]
+        if e["kind"] in ("superseded", "supersedes")
+    ]
+    if links:
+        lines += ["", "## Links", "", *links]
+    lines += ["", "## History", ""]
+    lines += [
+        f"- {e['at'][:16].replace('T', ' ')} UTC: {e['actor_id']} {e['kind'].replace('_', ' ')}"
+        for e in d["history"]
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown_index(document: dict[str, Any]) -> str:
+    lines = [
+        "# Decision log",
+        "",
+        "| # | Decision | Type | Status | Date | Decider |",
+        "|---|---|---|---|---|---|",
+    ]
+    for d in document["decisions"]:
+        title = d["title"].replace("|", "\\|")
+        lines.append(
+            f"| {d['id']} | [{title}]({record_file_name(d)}) | {TYPE_LABEL[DecisionType(d['decision_type'])]} "
+            f"| {d['status']} | {_day(d['created_at'])} | {d['decider_id']} |"
+        )
+    return "\n".join(lines) + "\n"
