@@ -17,6 +17,7 @@ class View(StrEnum):
     ANSWER = "answer_dissent_modal"
     CHANGE_TYPE = "change_type_modal"
     REVISIT = "revisit_modal"
+    EDIT = "edit_modal"
 
 
 class Action(StrEnum):
@@ -25,6 +26,7 @@ class Action(StrEnum):
     OPEN_DISSENT = "open_dissent"
     OPEN_ANSWER = "open_answer"
     OPEN_CHANGE_TYPE = "open_change_type"
+    OPEN_EDIT = "open_edit"
     CLOSE_DECISION = "close_decision"
     POST_CARD = "post_card"
     REVISIT_KEEP = "revisit_keep"
@@ -70,6 +72,7 @@ class Block(StrEnum):
     REVISIT_REASON = "revisit_reason"
     REVISIT_OUTCOME = "revisit_outcome"
     REVISIT_LEARNED = "revisit_learned"
+    SMALL_EDIT = "small_edit"
 
 
 # The value of every input element is read with this action id inside its block.

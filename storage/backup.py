@@ -21,6 +21,7 @@ from storage.models import (
     DecisionReview,
     Dissent,
     DueWork,
+    EarlierCommitment,
     Stakeholder,
 )
 
@@ -75,6 +76,10 @@ def export_decision(session: Session, decision_id: int) -> dict[str, Any]:
         plain(r) for r in _rows(session, DecisionReview, decision_id, col(DecisionReview.id))
     ]
     item["due_work"] = [plain(w) for w in _rows(session, DueWork, decision_id, col(DueWork.id))]
+    item["earlier_commitments"] = [
+        plain(c)
+        for c in _rows(session, EarlierCommitment, decision_id, col(EarlierCommitment.user_id))
+    ]
     return item
 
 
@@ -103,7 +108,15 @@ def restore(session: Session, document: dict[str, Any]) -> int:
     for item in decisions:
         children = {
             key: item.get(key) or []
-            for key in ("stakeholders", "commitments", "dissents", "history", "reviews", "due_work")
+            for key in (
+                "stakeholders",
+                "commitments",
+                "dissents",
+                "history",
+                "reviews",
+                "due_work",
+                "earlier_commitments",
+            )
         }
         fields = {k: v for k, v in item.items() if k not in children}
         decision = Decision.model_validate(fields)
@@ -123,6 +136,7 @@ def restore(session: Session, document: dict[str, Any]) -> int:
         ]
         rows += [DecisionReview.model_validate(r) for r in children["reviews"]]
         rows += [DueWork.model_validate(w) for w in children["due_work"]]
+        rows += [EarlierCommitment.model_validate(c) for c in children["earlier_commitments"]]
         session.add_all(rows)
         session.flush()
     session.add_all(

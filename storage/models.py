@@ -113,6 +113,18 @@ class Commitment(SQLModel, table=True):
     committed_at: datetime = utc_column()
 
 
+class EarlierCommitment(SQLModel, table=True):
+    """A commitment given to an earlier version: the decision has since changed materially,
+    so the person is asked to commit again. Kept to show on the card and in the export."""
+
+    decision_id: int = Field(foreign_key="decision.id", primary_key=True, ondelete="CASCADE")
+    user_id: str = Field(primary_key=True, max_length=32)
+    team_id: str = Field(max_length=32, index=True)
+    stance: Stance
+    committed_at: datetime = utc_column()
+    outdated_at: datetime = utc_column()  # when the edit that outdated it was made
+
+
 class Dissent(SQLModel, table=True):
     """Someone's reasoned disagreement and, once given, the decider's answer to it."""
 

@@ -20,6 +20,7 @@ from storage.models import (
     DecisionEvent,
     DecisionReview,
     Dissent,
+    EarlierCommitment,
     Stakeholder,
 )
 
@@ -34,6 +35,8 @@ class DecisionRecord:
     stakeholder_ids: list[str]
     commitments: dict[str, Commitment]
     dissents: list[Dissent] = field(default_factory=list)
+    # Given to a version since changed materially, by people who haven't committed again.
+    earlier: dict[str, EarlierCommitment] = field(default_factory=dict)
 
     @property
     def id(self) -> int:
@@ -88,11 +91,18 @@ def load_decision_record(
         .where(Dissent.team_id == team_id, Dissent.decision_id == decision_id)
         .order_by(col(Dissent.created_at))
     )
+    current = {commitment.user_id: commitment for commitment in commitments.all()}
+    earlier = session.exec(
+        select(EarlierCommitment).where(
+            EarlierCommitment.team_id == team_id, EarlierCommitment.decision_id == decision_id
+        )
+    )
     return DecisionRecord(
         decision=decision,
         stakeholder_ids=list(stakeholders.all()),
-        commitments={commitment.user_id: commitment for commitment in commitments.all()},
+        commitments=current,
         dissents=list(dissents.all()),
+        earlier={e.user_id: e for e in earlier.all() if e.user_id not in current},
     )
 
 
@@ -163,3 +173,52 @@ def list_all_decision_ids(session: Session) -> list[tuple[str, int]]:
         for team_id, decision_id in session.exec(statement).all()
         if decision_id is not None
     ]
+
+
+def set_stakeholders(session: Session, *, decision: Decision, user_ids: Sequence[str]) -> None:
+    """Makes the people asked to commit exactly `user_ids` (commitments given are kept)."""
+    assert decision.id is not None
+    wanted = list(dict.fromkeys(user_ids))
+    current = session.exec(
+        select(Stakeholder).where(
+            Stakeholder.team_id == decision.team_id, Stakeholder.decision_id == decision.id
+        )
+    ).all()
+    for stakeholder in current:
+        if stakeholder.user_id not in wanted:
+            session.delete(stakeholder)
+    have = {s.user_id for s in current}
+    for user_id in wanted:
+        if user_id not in have:
+            session.add(
+                Stakeholder(decision_id=decision.id, user_id=user_id, team_id=decision.team_id)
+            )
+    session.flush()
+
+
+def outdate_commitments(session: Session, *, decision: Decision, at: datetime) -> list[str]:
+    """Moves every commitment to an earlier version; returns whose they were."""
+    assert decision.id is not None
+    commitments = session.exec(
+        select(Commitment).where(
+            Commitment.team_id == decision.team_id, Commitment.decision_id == decision.id
+        )
+    ).all()
+    for commitment in commitments:
+        earlier = session.get(EarlierCommitment, (decision.id, commitment.user_id))
+        if earlier is not None:
+            session.delete(earlier)
+            session.flush()
+        session.add(
+            EarlierCommitment(
+                decision_id=decision.id,
+                user_id=commitment.user_id,
+                team_id=decision.team_id,
+                stance=commitment.stance,
+                committed_at=commitment.committed_at,
+                outdated_at=at,
+            )
+        )
+        session.delete(commitment)
+    session.flush()
+    return [c.user_id for c in commitments]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -45,6 +46,24 @@ def find_element(
     raise AssertionError(f"no element {action_id!r} (value {value!r}) in these blocks")
 
 
+def initial_value(element: dict[str, Any]) -> Any:
+    """What an input holds before anyone types, as Slack fills it from the view's initial_*."""
+    kind = element["type"]
+    if kind == "plain_text_input":
+        return element.get("initial_value")
+    if kind == "users_select":
+        return element.get("initial_user")
+    if kind == "multi_users_select":
+        return element.get("initial_users")
+    if kind == "datepicker":
+        initial = element.get("initial_date")
+        return date.fromisoformat(initial) if initial else None
+    if kind == "checkboxes":
+        return [o["value"] for o in element.get("initial_options") or []]
+    option = element.get("initial_option")
+    return option["value"] if option else None
+
+
 def element_state(element: dict[str, Any], value: Any) -> dict[str, Any]:
     """What Slack puts in view.state.values for an input element holding `value`."""
     kind = element["type"]
@@ -57,6 +76,9 @@ def element_state(element: dict[str, Any], value: Any) -> dict[str, Any]:
         state["selected_users"] = list(value or [])
     elif kind == "datepicker":
         state["selected_date"] = value.isoformat() if value is not None else None
+    elif kind == "checkboxes":
+        chosen = set(value or [])
+        state["selected_options"] = [o for o in element["options"] if o["value"] in chosen]
     elif kind in ("radio_buttons", "static_select"):
         option = next((o for o in element["options"] if o["value"] == value), None)
         if value is not None and option is None:
@@ -158,9 +180,8 @@ class BotUnderTest:
         for block in stored.view.get("blocks", []):
             if block["type"] == "input":
                 element = block["element"]
-                values[block["block_id"]] = {
-                    element["action_id"]: element_state(element, typed.get(block["block_id"]))
-                }
+                value = typed.get(block["block_id"], initial_value(element))
+                values[block["block_id"]] = {element["action_id"]: element_state(element, value)}
         return {
             **stored.view,
             "id": stored.id,

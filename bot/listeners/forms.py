@@ -13,6 +13,11 @@ from bot.services.decisions import DecisionDraft
 from bot.ui.decide_modal import DecideModalOrigin, DecideModalState
 
 
+def view_value(view: dict[str, Any], block_id: str, action_id: str = INPUT) -> dict[str, Any]:
+    """The state Slack sent for one input: {"value": ...}, {"selected_users": [...]}, ..."""
+    return _element(view, block_id, action_id)
+
+
 def _element(view: dict[str, Any], block_id: str, action_id: str = INPUT) -> dict[str, Any]:
     values = (view.get("state") or {}).get("values") or {}
     element = (values.get(block_id) or {}).get(action_id)

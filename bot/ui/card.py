@@ -45,6 +45,13 @@ def next_look_name(decision: Decision) -> str:
 def describe_person(record: DecisionRecord, user_id: str) -> str:
     """One person's state on the card: committed (which way), dissent awaiting answer, or waiting."""
     commitment = record.commitments.get(user_id)
+    earlier = record.earlier.get(user_id)
+    if commitment is None and earlier is not None:
+        how = "agreed" if earlier.stance is Stance.AGREE else "disagreed"
+        return (
+            f":leftwards_arrow_with_hook: {mention(user_id)} {how} and committed to an earlier "
+            "version; asked to commit again"
+        )
     if commitment is not None:
         if commitment.stance is Stance.AGREE:
             return f":white_check_mark: {mention(user_id)} agreed and committed"
@@ -172,6 +179,7 @@ def build_decision_card(record: DecisionRecord) -> Message:
             ActionsBlock(
                 block_id=BlockId.DECIDER_ACTIONS,
                 elements=[
+                    ButtonElement(text="Edit", action_id=Action.OPEN_EDIT, value=str(record.id)),
                     ButtonElement(
                         text="Change type", action_id=Action.OPEN_CHANGE_TYPE, value=str(record.id)
                     ),

@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObj
 
 from bot.ids import Action
 from bot.services.classification import DOOR, TYPE_LABEL
+from bot.services.edits import FIELD_NAMES
 from bot.ui.card import commit_buttons, describe_status
 from bot.ui.text import Message, escape, format_date, mention, quote, safe_mrkdwn
 from storage.models import Decision, Dissent, Stance
@@ -111,6 +112,27 @@ def build_commit_period_ended_line(decision: Decision) -> Message:
         text=f"The commit-by date{due} has passed: this decision is decided. "
         "Anyone who hasn't committed can still do so."
     )
+
+
+def build_edited_line(
+    actor_id: str, decision: Decision, changed: list[str], asked_again: list[str], *, small: bool
+) -> Message:
+    """What an edit changed; if it outdated commitments, asks those people to commit again."""
+    what = ", ".join(FIELD_NAMES[name] for name in changed)
+    if not asked_again:
+        kind = "made a small edit" if small else "edited this"
+        return Message(text=f"{mention(actor_id)} {kind} (changed: {what}). Commitments stand.")
+    who = " ".join(mention(u) for u in asked_again)
+    text = (
+        f"{mention(actor_id)} changed what was decided ({what}). {who}: you committed to the "
+        "earlier version. Please read it again and commit, agreeing or disagreeing."
+    )
+    assert decision.id is not None
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ActionsBlock(elements=commit_buttons(decision.id)),
+    ]
+    return Message(text=text, blocks=[b.to_dict() for b in blocks])
 
 
 def build_card_not_posted(decision: Decision, reason: str) -> Message:

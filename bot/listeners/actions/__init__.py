@@ -5,7 +5,11 @@ from slack_bolt.async_app import AsyncApp
 from bot.ids import Action
 from bot.listeners.actions.commit import handle_commit
 from bot.listeners.actions.decide_form import handle_decide_form_change
-from bot.listeners.actions.decider import handle_close_decision, handle_open_change_type
+from bot.listeners.actions.decider import (
+    handle_close_decision,
+    handle_open_change_type,
+    handle_open_edit,
+)
 from bot.listeners.actions.dissent import handle_open_answer, handle_open_dissent
 from bot.listeners.actions.finding import handle_home_page, handle_list_page
 from bot.listeners.actions.post_card import handle_post_card
@@ -19,6 +23,7 @@ def register(app: AsyncApp) -> None:
     app.action(Action.OPEN_ANSWER)(handle_open_answer)
     app.action(Action.OPEN_CHANGE_TYPE)(handle_open_change_type)
     app.action(Action.CLOSE_DECISION)(handle_close_decision)
+    app.action(Action.OPEN_EDIT)(handle_open_edit)
     app.action(Action.POST_CARD)(handle_post_card)
     app.action(Action.LIST_PREVIOUS)(handle_list_page)
     app.action(Action.LIST_NEXT)(handle_list_page)

@@ -1,4 +1,4 @@
-"""The decider's controls on the card: change the type, close the decision."""
+"""The decider's controls on the card: edit, change the type, close the decision."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from bot.listeners.card_work import refresh_card
 from bot.listeners.errors import report_to
 from bot.listeners.payload import id_from_button, reply_to, team_id_of, user_id_of
 from bot.services import decisions
+from bot.services.edits import ensure_can_edit
 from bot.services.permissions import AdminCheck
+from bot.ui.edit_modal import build_edit_modal
 from bot.ui.modals import build_change_type_modal
 from bot.ui.thread import build_closed_line
 
@@ -47,6 +49,29 @@ async def handle_open_change_type(
     await ack()
     deps.followups.start(
         client.views_open(trigger_id=body["trigger_id"], view=build_change_type_modal(decision)),
+        on_error=report_to(client, reply_to(body)),
+    )
+
+
+async def handle_open_edit(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """Opens the edit form, filled in, for someone allowed to edit."""
+    deps = deps_of(context)
+    record = await ensure_can_edit(
+        deps.db,
+        team_id=team_id_of(body),
+        decision_id=id_from_button(action),
+        actor_id=user_id_of(body),
+        is_admin=admin_check(deps, client, body),
+    )
+    await ack()
+    deps.followups.start(
+        client.views_open(trigger_id=body["trigger_id"], view=build_edit_modal(record)),
         on_error=report_to(client, reply_to(body)),
     )
 

@@ -6,6 +6,7 @@ from bot.ids import View
 from bot.listeners.views.change_type import handle_change_type_submission
 from bot.listeners.views.decide import handle_decide_submission
 from bot.listeners.views.dissent import handle_answer_submission, handle_dissent_submission
+from bot.listeners.views.edit import handle_edit_submission
 from bot.listeners.views.revisit import handle_revisit_submission
 
 
@@ -15,3 +16,4 @@ def register(app: AsyncApp) -> None:
     app.view(View.ANSWER)(handle_answer_submission)
     app.view(View.CHANGE_TYPE)(handle_change_type_submission)
     app.view(View.REVISIT)(handle_revisit_submission)
+    app.view(View.EDIT)(handle_edit_submission)

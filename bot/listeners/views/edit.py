@@ -1,0 +1,59 @@
+"""The edit form's submission: stored before the ack, then the card and its thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import deps_of
+from bot.ids import Block
+from bot.listeners.actions.decider import admin_check
+from bot.listeners.card_work import refresh_card
+from bot.listeners.forms import selected_date, text_value, view_value
+from bot.listeners.payload import team_id_of, user_id_of, valid_user_ids
+from bot.services.edits import DecisionEdit, edit_decision
+from bot.slack_calls import PrivateReply
+from bot.ui.edit_modal import SMALL
+from bot.ui.modals import read_modal_metadata
+from bot.ui.thread import build_edited_line
+
+
+def read_edit(view: dict[str, Any]) -> DecisionEdit:
+    ticked = view_value(view, Block.SMALL_EDIT).get("selected_options") or []
+    stakeholders = view_value(view, Block.STAKEHOLDERS).get("selected_users") or []
+    return DecisionEdit(
+        title=text_value(view, Block.TITLE),
+        what_and_why=text_value(view, Block.WHAT_AND_WHY),
+        options_considered=text_value(view, Block.OPTIONS),
+        stakeholder_ids=valid_user_ids([str(u) for u in stakeholders]),
+        commit_by=selected_date(view, Block.COMMIT_BY),
+        revisit_on=selected_date(view, Block.REVIEW_ON) or selected_date(view, Block.REVISIT_ON),
+        small=any(o.get("value") == SMALL for o in ticked),
+    )
+
+
+async def handle_edit_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: Any, client: AsyncWebClient
+) -> None:
+    deps = deps_of(context)
+    user_id = user_id_of(body)
+    edit = read_edit(view)
+    outcome = await edit_decision(
+        deps.db,
+        team_id=team_id_of(body),
+        decision_id=read_modal_metadata(view.get("private_metadata", ""), "decision_id"),
+        actor_id=user_id,
+        edit=edit,
+        is_admin=admin_check(deps, client, body),
+        now=deps.now(),
+    )
+    await ack()
+    if not outcome.changed:
+        return
+    decision = outcome.record.decision
+    line = build_edited_line(
+        user_id, decision, outcome.changed, outcome.asked_again, small=edit.small
+    )
+    refresh_card(client, deps, decision, line, PrivateReply(user_id, decision.channel_id))
