@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, text
+from sqlalchemy import ColumnElement, bindparam, exists, func, literal_column, text
 from sqlmodel import Session, col, select
 
 from storage.models import Commitment, Decision, DecisionStatus, Dissent, Stakeholder
@@ -65,33 +65,56 @@ def channel_page(
     return _page(session, where, limit, offset)
 
 
+SEARCH_COUNT_MAX = 200  # beyond this a search only says "more than 200"
+
+# Each index is read newest first (by rowid) and stops once it has enough; the decision's
+# channel is checked by its primary key (the "+" keeps SQLite from walking each channel's
+# index instead). So a common word costs no more than a rare one.
+_DECISION_MATCHES = text(
+    "SELECT d.id FROM decision_fts f JOIN decision d ON d.id = f.rowid "
+    "WHERE decision_fts MATCH :q AND d.team_id = :team AND +d.channel_id IN :channels "
+    "ORDER BY f.rowid DESC LIMIT :n"
+).bindparams(bindparam("channels", expanding=True))
+_DISSENT_MATCHES = text(
+    "SELECT x.decision_id FROM dissent_fts f JOIN dissent x ON x.id = f.rowid "
+    "JOIN decision d ON d.id = x.decision_id "
+    "WHERE dissent_fts MATCH :q AND d.team_id = :team AND +d.channel_id IN :channels "
+    "ORDER BY f.rowid DESC LIMIT :n"
+).bindparams(bindparam("channels", expanding=True))
+
+
 def search(
     session: Session, *, team_id: str, channel_ids: Collection[str], words: str, limit: int
 ) -> Found:
-    """Decisions in those channels whose title, what and why, options or dissent hold every
-    word (as a prefix), newest first."""
+    """The newest decisions in these channels whose title, what and why, options or dissent
+    hold every word (as a prefix). The total is exact up to SEARCH_COUNT_MAX."""
     expression = match_expression(words)
     if expression is None or not channel_ids:
         return Found([], 0)
-    matching = text(
-        "SELECT rowid FROM decision_fts WHERE decision_fts MATCH :q "
-        "UNION SELECT dissent.decision_id FROM dissent_fts "
-        "JOIN dissent ON dissent.id = dissent_fts.rowid WHERE dissent_fts MATCH :q"
-    ).bindparams(q=expression)
-    where = [
-        Decision.team_id == team_id,
-        col(Decision.channel_id).in_(list(channel_ids)),
-        col(Decision.id).in_(matching),
-    ]
-    return _page(session, where, limit)
+    connection = session.connection()
+
+    def matches(n: int) -> set[int]:
+        args = {"q": expression, "team": team_id, "channels": list(channel_ids), "n": n}
+        found = set(connection.execute(_DECISION_MATCHES, args).scalars())
+        return found | set(connection.execute(_DISSENT_MATCHES, args).scalars())
+
+    counted = matches(SEARCH_COUNT_MAX + 1)
+    newest = sorted(counted, reverse=True)[:limit]
+    rows = session.exec(select(Decision).where(col(Decision.id).in_(newest))).all()
+    page = sorted(rows, key=lambda d: d.id or 0, reverse=True)
+    if len(counted) > SEARCH_COUNT_MAX:
+        return Found(page, len(counted), counted=False)
+    return Found(page, len(counted))
 
 
-def _open_in(team_id: str, channel_ids: Collection[str]) -> list[ColumnElement[bool]]:
-    return [
-        col(Decision.team_id) == team_id,
-        col(Decision.channel_id).in_(list(channel_ids)),
-        col(Decision.status) != DecisionStatus.CLOSED,
-    ]
+def _in_channels(channel_ids: Collection[str]) -> ColumnElement[bool]:
+    """For queries about one person: their own decisions are few, so SQLite should find them
+    by person and check the channel after, not walk each channel's index (the "+")."""
+    return literal_column("+decision.channel_id").in_(list(channel_ids))
+
+
+def _open_in(channel_ids: Collection[str]) -> list[ColumnElement[bool]]:
+    return [_in_channels(channel_ids), col(Decision.status) != DecisionStatus.CLOSED]
 
 
 def asking_commitment(
@@ -105,9 +128,14 @@ def asking_commitment(
 ) -> Found:
     """Decisions that asked this person to commit and that they haven't: soonest due first."""
     where = [
-        *_open_in(team_id, channel_ids),
-        exists().where(
-            col(Stakeholder.decision_id) == col(Decision.id), col(Stakeholder.user_id) == user_id
+        # Found through the person's stakeholder rows, then each decision by its key; the
+        # "+" keeps SQLite from scanning the team's decisions instead.
+        literal_column("+decision.team_id") == team_id,
+        *_open_in(channel_ids),
+        col(Decision.id).in_(
+            select(Stakeholder.decision_id).where(
+                Stakeholder.team_id == team_id, Stakeholder.user_id == user_id
+            )
         ),
         ~exists().where(
             col(Commitment.decision_id) == col(Decision.id), col(Commitment.user_id) == user_id
@@ -128,7 +156,8 @@ def dissent_to_answer(
 ) -> Found:
     """This person's open decisions with dissent they haven't answered, oldest first."""
     where = [
-        *_open_in(team_id, channel_ids),
+        col(Decision.team_id) == team_id,
+        *_open_in(channel_ids),
         Decision.decider_id == user_id,
         exists().where(
             col(Dissent.decision_id) == col(Decision.id), col(Dissent.answered_at).is_(None)
@@ -151,7 +180,8 @@ def revisits_due(
     """This person's decisions whose revisit (or outcome review) date has come: most overdue
     first."""
     where = [
-        *_open_in(team_id, channel_ids),
+        col(Decision.team_id) == team_id,
+        *_open_in(channel_ids),
         Decision.decider_id == user_id,
         Decision.status == DecisionStatus.DECIDED,
         col(Decision.revisit_on) <= today,
@@ -172,7 +202,7 @@ def owned(
     """The decisions this person owns, newest first (closed ones too)."""
     where = [
         Decision.team_id == team_id,
-        col(Decision.channel_id).in_(list(channel_ids)),
+        _in_channels(channel_ids),
         Decision.decider_id == user_id,
     ]
     return _page(session, where, limit, offset)

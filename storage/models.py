@@ -63,6 +63,8 @@ class Stance(StrEnum):
 class Decision(SQLModel, table=True):
     __table_args__ = (
         Index("ix_decision_team_channel_created", "team_id", "channel_id", "created_at"),
+        # A person's own decisions (the Home tab), found by person rather than by channel.
+        Index("ix_decision_team_decider_created", "team_id", "decider_id", "created_at"),
         # A resent modal submission carries the same view id: it must not record twice.
         UniqueConstraint("team_id", "source_view_id"),
     )
@@ -74,7 +76,7 @@ class Decision(SQLModel, table=True):
     title: str = Field(max_length=150)
     what_and_why: str = long_text()
     options_considered: str | None = long_text(nullable=True)
-    decider_id: str = Field(max_length=32, index=True)
+    decider_id: str = Field(max_length=32)
     recorder_id: str = Field(max_length=32)
     decision_type: DecisionType
     type_reason: str = long_text()

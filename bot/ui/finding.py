@@ -23,7 +23,7 @@ from bot.services.finding import HOME_PAGE, FullDecision, HomeData, HomeSection
 from bot.ui.card import commit_buttons, describe_person, describe_status, people_on_card
 from bot.ui.revisits import DISPOSITION_DONE, OUTCOME_LABEL, build_revisit_actions
 from bot.ui.text import Message, format_date, mention, quoted_title, safe_mrkdwn
-from storage.finding import Found
+from storage.finding import SEARCH_COUNT_MAX, Found
 from storage.models import Decision, DecisionEvent, Dissent
 
 # Slack allows 50 blocks in a message and 100 in a Home tab.
@@ -115,7 +115,8 @@ def build_search_results(found: Found, words: str, link: Linker) -> Message:
         return Message(text=text, blocks=_dicts([SectionBlock(text=MarkdownTextObject(text=text))]))
     heading = f"Decisions matching \u201c{shown}\u201d in your channels, newest first"
     if found.more:
-        heading += f" (the newest {len(found.decisions)} of {found.total}; add words to narrow it)"
+        of = str(found.total) if found.counted else f"more than {SEARCH_COUNT_MAX}"
+        heading += f" (the newest {len(found.decisions)} of {of}; add words to narrow it)"
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=heading))]
     blocks += [
         SectionBlock(text=MarkdownTextObject(text=decision_line(d, link))) for d in found.decisions
