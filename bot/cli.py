@@ -42,6 +42,13 @@ from storage.db import Database
 logger = logging.getLogger("decisionbot")
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD") from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="decisionbot",
@@ -54,9 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write every decision and its history")
     export.add_argument("--format", choices=["md", "csv", "json"], default="json")
     export.add_argument("--channel", help="only this channel's decisions (a channel id)")
-    export.add_argument(
-        "--since", type=date.fromisoformat, help="only decisions recorded on or after YYYY-MM-DD"
-    )
+    export.add_argument("--since", type=_day, help="only decisions recorded on or after YYYY-MM-DD")
     export.add_argument(
         "--out", type=Path, help="directory to write into (default: standard output; md needs it)"
     )
@@ -150,7 +155,14 @@ async def run_import(settings: Settings, document: dict[str, Any]) -> int:
 def export_or_import(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.command == "import":
-            document = json.loads(args.file.read_text(encoding="utf-8"))
+            if not args.file.is_file():
+                raise ConfigError(f"There is no file {args.file}.")
+            try:
+                document = json.loads(args.file.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as error:
+                raise ConfigError(
+                    f"{args.file} is not valid JSON ({error.msg}, line {error.lineno})."
+                ) from error
             count = asyncio.run(run_import(settings, document))
             print(f"Imported {count} decisions from {args.file}", file=sys.stderr)
             return 0
