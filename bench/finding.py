@@ -24,9 +24,9 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from bot.channel_access import ChannelAccess
+from bot.channel_access import ChannelAccess, SlackAsker
 from bot.cli import tune_garbage_collector
-from bot.services.finding import Asker, home_data, search_decisions
+from bot.services.finding import home_data, search_decisions
 from bot.slack_calls import build_web_client, close_web_client
 from bot.ui.finding import build_home, build_search_results, card_link
 from storage.db import Database
@@ -199,7 +199,7 @@ async def main_async(decisions: int, channels: int, requests: int) -> None:
     asked_before: set[str] = set()  # people whose channels are cached
     for n in range(requests):
         user = person(rng.randrange(ASKERS))  # a few people, asking again and again
-        asker = Asker(client, access, TEAM, user)
+        asker = SlackAsker(client, access, TEAM, user)
         for surface in ("search", "home"):
             began = time.perf_counter()
             if surface == "search":

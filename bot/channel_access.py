@@ -113,3 +113,19 @@ class ChannelAccess:
         if await self.is_member(client, team_id, channel_id, user_id):
             return True
         return not await self.is_private(client, team_id, channel_id)
+
+
+@dataclass(frozen=True)
+class SlackAsker:
+    """One person asking to see decisions, answered from Slack through ChannelAccess."""
+
+    client: AsyncWebClient
+    access: ChannelAccess
+    team_id: str
+    user_id: str
+
+    async def may_see(self, channel_id: str) -> bool:
+        return await self.access.may_see(self.client, self.team_id, channel_id, self.user_id)
+
+    async def channels(self) -> frozenset[str]:
+        return await self.access.channels_of(self.client, self.team_id, self.user_id)

@@ -113,8 +113,13 @@ def _in_channels(channel_ids: Collection[str]) -> ColumnElement[bool]:
     return literal_column("+decision.channel_id").in_(list(channel_ids))
 
 
-def _open_in(channel_ids: Collection[str]) -> list[ColumnElement[bool]]:
-    return [_in_channels(channel_ids), col(Decision.status) != DecisionStatus.CLOSED]
+def _not_closed() -> ColumnElement[bool]:
+    return col(Decision.status) != DecisionStatus.CLOSED
+
+
+def _decided_by(team_id: str, user_id: str, channel_ids: Collection[str]) -> list[Any]:
+    """The person's own decisions, in these channels."""
+    return [Decision.team_id == team_id, Decision.decider_id == user_id, _in_channels(channel_ids)]
 
 
 def asking_commitment(
@@ -131,7 +136,8 @@ def asking_commitment(
         # Found through the person's stakeholder rows, then each decision by its key; the
         # "+" keeps SQLite from scanning the team's decisions instead.
         literal_column("+decision.team_id") == team_id,
-        *_open_in(channel_ids),
+        _in_channels(channel_ids),
+        _not_closed(),
         col(Decision.id).in_(
             select(Stakeholder.decision_id).where(
                 Stakeholder.team_id == team_id, Stakeholder.user_id == user_id
@@ -156,9 +162,8 @@ def dissent_to_answer(
 ) -> Found:
     """This person's open decisions with dissent they haven't answered, oldest first."""
     where = [
-        col(Decision.team_id) == team_id,
-        *_open_in(channel_ids),
-        Decision.decider_id == user_id,
+        *_decided_by(team_id, user_id, channel_ids),
+        _not_closed(),
         exists().where(
             col(Dissent.decision_id) == col(Decision.id), col(Dissent.answered_at).is_(None)
         ),
@@ -180,9 +185,7 @@ def revisits_due(
     """This person's decisions whose revisit (or outcome review) date has come: most overdue
     first."""
     where = [
-        col(Decision.team_id) == team_id,
-        *_open_in(channel_ids),
-        Decision.decider_id == user_id,
+        *_decided_by(team_id, user_id, channel_ids),
         Decision.status == DecisionStatus.DECIDED,
         col(Decision.revisit_on) <= today,
     ]
@@ -200,12 +203,7 @@ def owned(
     offset: int = 0,
 ) -> Found:
     """The decisions this person owns, newest first (closed ones too)."""
-    where = [
-        Decision.team_id == team_id,
-        _in_channels(channel_ids),
-        Decision.decider_id == user_id,
-    ]
-    return _page(session, where, limit, offset)
+    return _page(session, _decided_by(team_id, user_id, channel_ids), limit, offset)
 
 
 def recent(

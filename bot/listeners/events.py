@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channel_access import SlackAsker
 from bot.deps import deps_of
 from bot.listeners.finding_work import publish_home
-from bot.services.finding import Asker
 
 
 async def handle_app_home_opened(
@@ -19,7 +19,7 @@ async def handle_app_home_opened(
         return  # the Messages tab: nothing to draw
     deps = deps_of(context)
     team_id = str(body.get("team_id") or event.get("view", {}).get("team_id") or "")
-    asker = Asker(client, deps.access, team_id, str(event["user"]))
+    asker = SlackAsker(client, deps.access, team_id, str(event["user"]))
     await publish_home(deps, asker)
 
 

@@ -6,14 +6,15 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channel_access import SlackAsker
 from bot.deps import Deps
 from bot.listeners.payload import team_id_of, user_id_of
-from bot.services.finding import Asker, HomeSection, home_data
+from bot.services.finding import HomeSection, home_data
 from bot.ui.finding import Linker, build_home, card_link
 
 
-def asker_of(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> Asker:
-    return Asker(client, deps.access, team_id_of(body), user_id_of(body))
+def asker_of(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> SlackAsker:
+    return SlackAsker(client, deps.access, team_id_of(body), user_id_of(body))
 
 
 async def links(deps: Deps, client: AsyncWebClient) -> Linker:
@@ -24,7 +25,7 @@ async def links(deps: Deps, client: AsyncWebClient) -> Linker:
 
 
 async def publish_home(
-    deps: Deps, asker: Asker, offsets: dict[HomeSection, int] | None = None
+    deps: Deps, asker: SlackAsker, offsets: dict[HomeSection, int] | None = None
 ) -> None:
     data = await home_data(deps.db, asker, today=deps.now().date(), offsets=offsets)
     view = build_home(data, await links(deps, asker.client))

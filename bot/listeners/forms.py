@@ -15,26 +15,22 @@ from bot.ui.decide_modal import DecideModalOrigin, DecideModalState
 
 def view_value(view: dict[str, Any], block_id: str, action_id: str = INPUT) -> dict[str, Any]:
     """The state Slack sent for one input: {"value": ...}, {"selected_users": [...]}, ..."""
-    return _element(view, block_id, action_id)
-
-
-def _element(view: dict[str, Any], block_id: str, action_id: str = INPUT) -> dict[str, Any]:
     values = (view.get("state") or {}).get("values") or {}
     element = (values.get(block_id) or {}).get(action_id)
     return element if isinstance(element, dict) else {}
 
 
 def text_value(view: dict[str, Any], block_id: str) -> str:
-    return str(_element(view, block_id).get("value") or "")
+    return str(view_value(view, block_id).get("value") or "")
 
 
 def selected_value(view: dict[str, Any], block_id: str, action_id: str = INPUT) -> str | None:
-    option = _element(view, block_id, action_id).get("selected_option")
+    option = view_value(view, block_id, action_id).get("selected_option")
     return option.get("value") if isinstance(option, dict) else None
 
 
 def selected_date(view: dict[str, Any], block_id: str) -> date | None:
-    picked = _element(view, block_id).get("selected_date")
+    picked = view_value(view, block_id).get("selected_date")
     return date.fromisoformat(picked) if picked else None
 
 
@@ -64,7 +60,7 @@ def read_decide_state(view: dict[str, Any], *, user_id: str, today: date) -> Dec
     """The form's state now, to redraw it after the type or a question changes."""
     return DecideModalState(
         origin=DecideModalOrigin.from_metadata(view.get("private_metadata", "")),
-        decider_id=str(_element(view, Block.DECIDER).get("selected_user") or user_id),
+        decider_id=str(view_value(view, Block.DECIDER).get("selected_user") or user_id),
         today=today,
         type_choice=selected_value(view, Block.TYPE, Action.TYPE_CHOICE),
         answers=read_answers(view),
@@ -74,7 +70,7 @@ def read_decide_state(view: dict[str, Any], *, user_id: str, today: date) -> Dec
 def read_decide_draft(view: dict[str, Any], *, team_id: str, user_id: str) -> DecisionDraft:
     """The submitted /decide form as a draft for the decisions service to check."""
     origin = DecideModalOrigin.from_metadata(view.get("private_metadata", ""))
-    stakeholders = _element(view, Block.STAKEHOLDERS).get("selected_users") or []
+    stakeholders = view_value(view, Block.STAKEHOLDERS).get("selected_users") or []
     return DecisionDraft(
         team_id=team_id,
         channel_id=origin.channel_id,
@@ -82,7 +78,7 @@ def read_decide_draft(view: dict[str, Any], *, team_id: str, user_id: str) -> De
         title=text_value(view, Block.TITLE),
         what_and_why=text_value(view, Block.WHAT_AND_WHY),
         options_considered=text_value(view, Block.OPTIONS),
-        decider_id=str(_element(view, Block.DECIDER).get("selected_user") or ""),
+        decider_id=str(view_value(view, Block.DECIDER).get("selected_user") or ""),
         stakeholder_ids=valid_user_ids([str(u) for u in stakeholders]),
         type_choice=selected_value(view, Block.TYPE, Action.TYPE_CHOICE),
         answers=read_answers(view),

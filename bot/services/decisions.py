@@ -70,6 +70,29 @@ def check_date(picked: date | None, now: datetime, label: str) -> str | None:
     return None
 
 
+def check_wording(
+    title: str, what_and_why: str, options: str, stakeholder_ids: list[str]
+) -> dict[str, str]:
+    """What is wrong with what a decision says and whom it asks, by field (the form and edits)."""
+    errors: dict[str, str] = {}
+    title, what_and_why, options = title.strip(), what_and_why.strip(), options.strip()
+    if not title:
+        errors["title"] = "Give the decision a title."
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"Keep the title to {TITLE_MAX} characters (it has {len(title)})."
+    if not what_and_why:
+        errors["what_and_why"] = "Say what was decided and why."
+    elif len(what_and_why) > TEXT_MAX:
+        errors["what_and_why"] = f"Keep this to {TEXT_MAX} characters (it has {len(what_and_why)})."
+    if len(options) > TEXT_MAX:
+        errors["options_considered"] = (
+            f"Keep this to {TEXT_MAX} characters (it has {len(options)})."
+        )
+    if len(set(stakeholder_ids)) > STAKEHOLDERS_MAX:
+        errors["stakeholders"] = f"Ask at most {STAKEHOLDERS_MAX} people to commit."
+    return errors
+
+
 def _resolve_type(draft: DecisionDraft, errors: dict[str, str]) -> tuple[DecisionType, str] | None:
     if draft.type_choice in (DecisionType.TYPE_1, DecisionType.TYPE_2):
         decision_type = DecisionType(draft.type_choice)
@@ -93,26 +116,14 @@ def _resolve_type(draft: DecisionDraft, errors: dict[str, str]) -> tuple[Decisio
 
 def validate_draft(draft: DecisionDraft, now: datetime) -> Decision:
     """Applies every rule of the form; raises InvalidInput naming each field that is wrong."""
-    errors: dict[str, str] = {}
+    errors = check_wording(
+        draft.title, draft.what_and_why, draft.options_considered, draft.stakeholder_ids
+    )
     title = draft.title.strip()
     what_and_why = draft.what_and_why.strip()
     options = draft.options_considered.strip()
-    if not title:
-        errors["title"] = "Give the decision a title."
-    elif len(title) > TITLE_MAX:
-        errors["title"] = f"Keep the title to {TITLE_MAX} characters (it has {len(title)})."
-    if not what_and_why:
-        errors["what_and_why"] = "Say what was decided and why."
-    elif len(what_and_why) > TEXT_MAX:
-        errors["what_and_why"] = f"Keep this to {TEXT_MAX} characters (it has {len(what_and_why)})."
-    if len(options) > TEXT_MAX:
-        errors["options_considered"] = (
-            f"Keep this to {TEXT_MAX} characters (it has {len(options)})."
-        )
     if not draft.decider_id:
         errors["decider"] = "Choose the one person who owns this decision."
-    if len(set(draft.stakeholder_ids)) > STAKEHOLDERS_MAX:
-        errors["stakeholders"] = f"Ask at most {STAKEHOLDERS_MAX} people to commit."
 
     resolved = _resolve_type(draft, errors)
     for field_name, picked, label in (

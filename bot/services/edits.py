@@ -10,11 +10,9 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot.services.decisions import (
-    STAKEHOLDERS_MAX,
-    TEXT_MAX,
-    TITLE_MAX,
     check_can_manage,
     check_date,
+    check_wording,
 )
 from bot.services.errors import InvalidInput
 from bot.services.lookup import reload_record, require_decision
@@ -60,20 +58,9 @@ class EditOutcome:
 
 
 def validate_edit(edit: DecisionEdit, decision: Decision, now: datetime) -> None:
-    errors: dict[str, str] = {}
-    title, what = edit.title.strip(), edit.what_and_why.strip()
-    if not title:
-        errors["title"] = "Give the decision a title."
-    elif len(title) > TITLE_MAX:
-        errors["title"] = f"Keep the title to {TITLE_MAX} characters (it has {len(title)})."
-    if not what:
-        errors["what_and_why"] = "Say what was decided and why."
-    elif len(what) > TEXT_MAX:
-        errors["what_and_why"] = f"Keep this to {TEXT_MAX} characters (it has {len(what)})."
-    if len(edit.options_considered.strip()) > TEXT_MAX:
-        errors["options_considered"] = f"Keep this to {TEXT_MAX} characters."
-    if len(set(edit.stakeholder_ids)) > STAKEHOLDERS_MAX:
-        errors["stakeholders"] = f"Ask at most {STAKEHOLDERS_MAX} people to commit."
+    errors = check_wording(
+        edit.title, edit.what_and_why, edit.options_considered, edit.stakeholder_ids
+    )
     one_way = decision.decision_type is DecisionType.TYPE_1
     look = "review_on" if one_way else "revisit_on"
     for name, picked, label in (

@@ -1,7 +1,7 @@
 """Finding decisions: a channel's list, search, one decision in full, and a person's Home tab.
 
-Every answer passes through ChannelAccess first: what a person is shown comes only from
-channels Slack says they may see, checked at the moment of showing.
+Every answer asks the Asker first: what a person is shown comes only from channels they may
+see (bot/channel_access.py asks Slack, at the moment of showing).
 """
 
 from __future__ import annotations
@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import Session
 
-from bot.channel_access import ChannelAccess
 from bot.services.errors import InvalidInput, NotFound
 from storage import finding, repository
 from storage.db import Database
@@ -26,20 +25,15 @@ SEARCH_RESULTS = 10
 SEARCH_MAX_CHARS = 200
 
 
-@dataclass(frozen=True)
-class Asker:
-    """The person asking, and the client to ask Slack about them with."""
+class Asker(Protocol):
+    """The person asking, and which channels' decisions they may see."""
 
-    client: AsyncWebClient
-    access: ChannelAccess
-    team_id: str
-    user_id: str
-
-    async def may_see(self, channel_id: str) -> bool:
-        return await self.access.may_see(self.client, self.team_id, channel_id, self.user_id)
-
-    async def channels(self) -> frozenset[str]:
-        return await self.access.channels_of(self.client, self.team_id, self.user_id)
+    @property
+    def team_id(self) -> str: ...
+    @property
+    def user_id(self) -> str: ...
+    async def may_see(self, channel_id: str) -> bool: ...
+    async def channels(self) -> frozenset[str]: ...
 
 
 def not_visible(decision_id: int) -> NotFound:

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 from bot.ids import Action
 from bot.ids import Block as BlockId
 from bot.services.classification import DOOR, TYPE_LABEL, TYPE_MEANING
-from bot.ui.text import Message, escape, format_date, mention, safe_mrkdwn, truncate
+from bot.ui.text import Message, block_dicts, escape, format_date, mention, safe_mrkdwn, truncate
 from storage.models import Decision, DecisionStatus, DecisionType, Stance
 from storage.repository import DecisionRecord
 
@@ -199,4 +199,4 @@ def build_decision_card(record: DecisionRecord) -> Message:
             )
         )
     text = f"Decision: {escape(decision.title)} ({TYPE_LABEL[kind]}, {describe_status(decision).lower()})"
-    return Message(text=truncate(text, 3000), blocks=[block.to_dict() for block in blocks])
+    return Message(text=truncate(text, 3000), blocks=block_dicts(blocks))

@@ -233,6 +233,40 @@ def _date_blocks(state: DecideModalState) -> list[Block]:
     return blocks
 
 
+def wording_blocks(title: str, what_and_why: str, options: str | None) -> list[Block]:
+    """What a decision says: its title, what and why, and the options considered."""
+    return [
+        InputBlock(
+            block_id=BlockId.TITLE,
+            label="Title",
+            element=PlainTextInputElement(
+                action_id=INPUT,
+                max_length=TITLE_MAX,
+                initial_value=title or None,
+                placeholder="Move billing to Postgres",
+            ),
+        ),
+        InputBlock(
+            block_id=BlockId.WHAT_AND_WHY,
+            label="What was decided, and why",
+            element=PlainTextInputElement(
+                action_id=INPUT,
+                multiline=True,
+                max_length=TEXT_MAX,
+                initial_value=what_and_why or None,
+            ),
+        ),
+        InputBlock(
+            block_id=BlockId.OPTIONS,
+            label="Options considered",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=INPUT, multiline=True, max_length=TEXT_MAX, initial_value=options or None
+            ),
+        ),
+    ]
+
+
 def _source_blocks(origin: DecideModalOrigin) -> list[Block]:
     """The message a decision is being recorded from, quoted above the form."""
     if origin.source_quote is None and origin.source_link is None:
@@ -247,32 +281,7 @@ def build_decide_modal(state: DecideModalState) -> dict[str, Any]:
     """The /decide form, drawn for the choices made so far."""
     blocks: list[Block] = [
         *_source_blocks(state.origin),
-        InputBlock(
-            block_id=BlockId.TITLE,
-            label="Title",
-            element=PlainTextInputElement(
-                action_id=INPUT,
-                max_length=TITLE_MAX,
-                initial_value=state.title or None,
-                placeholder="Move billing to Postgres",
-            ),
-        ),
-        InputBlock(
-            block_id=BlockId.WHAT_AND_WHY,
-            label="What was decided, and why",
-            element=PlainTextInputElement(
-                action_id=INPUT,
-                multiline=True,
-                max_length=TEXT_MAX,
-                initial_value=state.what_and_why or None,
-            ),
-        ),
-        InputBlock(
-            block_id=BlockId.OPTIONS,
-            label="Options considered",
-            optional=True,
-            element=PlainTextInputElement(action_id=INPUT, multiline=True, max_length=TEXT_MAX),
-        ),
+        *wording_blocks(state.title, state.what_and_why, None),
         InputBlock(
             block_id=BlockId.DECIDER,
             label="Decider (the one owner)",

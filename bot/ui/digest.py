@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 from bot.services.classification import TYPE_LABEL
 from bot.services.digest import LIST_MAX, DigestData, Metrics
 from bot.ui.revisits import DISPOSITION_DONE, OUTCOME_LABEL
-from bot.ui.text import Message, format_date, mention, quoted_title
+from bot.ui.text import Message, block_dicts, format_date, mention, quoted_title
 from storage.models import Decision, DecisionType
 
 TITLE_SHOWN = 80  # a digest lists many; each title is cut to this
@@ -146,4 +146,4 @@ def build_digest(data: DigestData) -> Message:
             )
         )
     text = f"Decisions this week ({span}). " + ("; ".join(summary) or "Nothing new.")
-    return Message(text=text, blocks=[b.to_dict() for b in blocks])
+    return Message(text=text, blocks=block_dicts(blocks))

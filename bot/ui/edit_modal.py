@@ -10,14 +10,14 @@ from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
     Option,
-    PlainTextInputElement,
     UserMultiSelectElement,
 )
 
 from bot.ids import INPUT
 from bot.ids import Block as BlockId
 from bot.ids import View as ViewId
-from bot.services.decisions import STAKEHOLDERS_MAX, TEXT_MAX, TITLE_MAX
+from bot.services.decisions import STAKEHOLDERS_MAX
+from bot.ui.decide_modal import wording_blocks
 from bot.ui.modals import modal, modal_metadata
 from storage.models import DecisionType
 from storage.repository import DecisionRecord
@@ -40,34 +40,7 @@ def _date(block_id: str, label: str, value: Any, *, optional: bool, hint: str) -
 def build_edit_modal(record: DecisionRecord) -> dict[str, Any]:
     decision = record.decision
     blocks: list[Block] = [
-        InputBlock(
-            block_id=BlockId.TITLE,
-            label="Title",
-            element=PlainTextInputElement(
-                action_id=INPUT, max_length=TITLE_MAX, initial_value=decision.title
-            ),
-        ),
-        InputBlock(
-            block_id=BlockId.WHAT_AND_WHY,
-            label="What was decided, and why",
-            element=PlainTextInputElement(
-                action_id=INPUT,
-                multiline=True,
-                max_length=TEXT_MAX,
-                initial_value=decision.what_and_why,
-            ),
-        ),
-        InputBlock(
-            block_id=BlockId.OPTIONS,
-            label="Options considered",
-            optional=True,
-            element=PlainTextInputElement(
-                action_id=INPUT,
-                multiline=True,
-                max_length=TEXT_MAX,
-                initial_value=decision.options_considered or None,
-            ),
-        ),
+        *wording_blocks(decision.title, decision.what_and_why, decision.options_considered),
         InputBlock(
             block_id=BlockId.STAKEHOLDERS,
             label="Whose commitment do you need?",

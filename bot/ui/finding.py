@@ -22,9 +22,9 @@ from bot.services.classification import TYPE_LABEL
 from bot.services.finding import HOME_PAGE, FullDecision, HomeData, HomeSection
 from bot.ui.card import commit_buttons, describe_person, describe_status, people_on_card
 from bot.ui.revisits import DISPOSITION_DONE, OUTCOME_LABEL, build_revisit_actions
-from bot.ui.text import Message, format_date, mention, quoted_title, safe_mrkdwn
+from bot.ui.text import Message, block_dicts, format_date, mention, quoted_title, safe_mrkdwn
 from storage.finding import SEARCH_COUNT_MAX, Found
-from storage.models import Decision, DecisionEvent, Dissent
+from storage.models import SYSTEM_ACTOR, Decision, DecisionEvent, Dissent
 
 # Slack allows 50 blocks in a message and 100 in a Home tab.
 SHOW_EVENTS_MAX = 15
@@ -60,10 +60,6 @@ def decision_line(decision: Decision, link: Linker) -> str:
     )
 
 
-def _dicts(blocks: list[Block]) -> list[dict[str, Any]]:
-    return [block.to_dict() for block in blocks]
-
-
 def _pager(
     ids: tuple[str, str], found: Found, page_size: int, value: Callable[[int], str]
 ) -> list[Block]:
@@ -92,7 +88,9 @@ def _pager(
 def build_channel_list(found: Found, channel_id: str, page_size: int, link: Linker) -> Message:
     if not found.decisions:
         text = "No decisions recorded in this channel yet. `/decide` records the first."
-        return Message(text=text, blocks=_dicts([SectionBlock(text=MarkdownTextObject(text=text))]))
+        return Message(
+            text=text, blocks=block_dicts([SectionBlock(text=MarkdownTextObject(text=text))])
+        )
     first = found.offset + 1
     last = found.offset + len(found.decisions)
     heading = f"Decisions in <#{channel_id}>, newest first ({first}\u2013{last} of {found.total})"
@@ -102,7 +100,7 @@ def build_channel_list(found: Found, channel_id: str, page_size: int, link: Link
     ]
     pager_ids = (Action.LIST_PREVIOUS, Action.LIST_NEXT)
     blocks += _pager(pager_ids, found, page_size, lambda offset: f"{channel_id}|{offset}")
-    return Message(text=heading, blocks=_dicts(blocks))
+    return Message(text=heading, blocks=block_dicts(blocks))
 
 
 def build_search_results(found: Found, words: str, link: Linker) -> Message:
@@ -112,7 +110,9 @@ def build_search_results(found: Found, words: str, link: Linker) -> Message:
             f"No decisions match \u201c{shown}\u201d in the channels you're in. "
             "Try fewer or shorter words."
         )
-        return Message(text=text, blocks=_dicts([SectionBlock(text=MarkdownTextObject(text=text))]))
+        return Message(
+            text=text, blocks=block_dicts([SectionBlock(text=MarkdownTextObject(text=text))])
+        )
     heading = f"Decisions matching \u201c{shown}\u201d in your channels, newest first"
     if found.more:
         of = str(found.total) if found.counted else f"more than {SEARCH_COUNT_MAX}"
@@ -121,7 +121,7 @@ def build_search_results(found: Found, words: str, link: Linker) -> Message:
     blocks += [
         SectionBlock(text=MarkdownTextObject(text=decision_line(d, link))) for d in found.decisions
     ]
-    return Message(text=heading, blocks=_dicts(blocks))
+    return Message(text=heading, blocks=block_dicts(blocks))
 
 
 def _dissent_text(dissent: Dissent) -> str:
@@ -143,7 +143,7 @@ def _event_text(event: DecisionEvent) -> str:
         what = DISPOSITION_DONE[detail["disposition"]]
     if event.kind == "edited" and detail.get("changed"):
         what = f"edited ({', '.join(detail['changed'])})"
-    actor = "decisionbot" if event.actor_id == "decisionbot" else mention(event.actor_id)
+    actor = SYSTEM_ACTOR if event.actor_id == SYSTEM_ACTOR else mention(event.actor_id)
     return f"{format_date(event.at.date())} {event.at:%H:%M} UTC: {actor} {what}"
 
 
@@ -216,7 +216,8 @@ def build_full_decision(full: FullDecision, link: Linker) -> Message:
         )
     )
     return Message(
-        text=f"Decision #{decision.id}: {safe_mrkdwn(decision.title, 150)}", blocks=_dicts(blocks)
+        text=f"Decision #{decision.id}: {safe_mrkdwn(decision.title, 150)}",
+        blocks=block_dicts(blocks),
     )
 
 
@@ -310,4 +311,4 @@ def build_home(data: HomeData, link: Linker) -> dict[str, Any]:
 
         pager_ids = (Action.HOME_PREVIOUS, Action.HOME_NEXT)
         blocks += _pager(pager_ids, found, HOME_PAGE[section], value)
-    return {"type": "home", "blocks": _dicts(blocks)}
+    return {"type": "home", "blocks": block_dicts(blocks)}

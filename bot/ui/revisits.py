@@ -24,7 +24,7 @@ from bot.ids import View as ViewId
 from bot.services.revisits import LEARNED_MAX, REASON_MAX
 from bot.ui.card import commit_buttons, next_look_name
 from bot.ui.modals import about, modal, modal_metadata
-from bot.ui.text import Message, format_date, mention, quoted_title, safe_mrkdwn
+from bot.ui.text import Message, block_dicts, format_date, mention, quoted_title, safe_mrkdwn
 from storage.models import Decision, DecisionType, Disposition, Outcome, Stance
 from storage.repository import DecisionRecord
 
@@ -83,7 +83,9 @@ def build_revisit_message(record: DecisionRecord, due_on: date, *, nudge: bool) 
         ),
         build_revisit_actions(decision, due_on, block_id=BlockId.REVISIT_ACTIONS),
     ]
-    return Message(text=f"{opening} {_title(record)}: does it still hold?", blocks=_dicts(blocks))
+    return Message(
+        text=f"{opening} {_title(record)}: does it still hold?", blocks=block_dicts(blocks)
+    )
 
 
 def build_revisit_actions(
@@ -140,7 +142,7 @@ def build_commit_reminder(record: DecisionRecord) -> Message:
         SectionBlock(text=MarkdownTextObject(text=text)),
         ActionsBlock(block_id=BlockId.COMMIT_ACTIONS, elements=list(commit_buttons(record.id))),
     ]
-    return Message(text=text, blocks=_dicts(blocks))
+    return Message(text=text, blocks=block_dicts(blocks))
 
 
 def build_commit_summary(record: DecisionRecord) -> Message:
@@ -162,7 +164,9 @@ def build_commit_summary(record: DecisionRecord) -> Message:
     if unanswered:
         lines.append(f"*Dissent still waiting for your answer:* {people(unanswered)}")
     text = "\n".join(lines)
-    return Message(text=text, blocks=_dicts([SectionBlock(text=MarkdownTextObject(text=text))]))
+    return Message(
+        text=text, blocks=block_dicts([SectionBlock(text=MarkdownTextObject(text=text))])
+    )
 
 
 def build_dissent_reminder(record: DecisionRecord) -> Message:
@@ -185,7 +189,7 @@ def build_dissent_reminder(record: DecisionRecord) -> Message:
                 ),
             )
         )
-    return Message(text=text, blocks=_dicts(blocks))
+    return Message(text=text, blocks=block_dicts(blocks))
 
 
 def build_revisit_modal(
@@ -248,7 +252,3 @@ def build_revisit_modal(
         ),
         fields,
     )
-
-
-def _dicts(blocks: list[Block]) -> list[dict[str, Any]]:
-    return [block.to_dict() for block in blocks]

@@ -18,6 +18,11 @@ class Message:
     blocks: list[dict[str, Any]] = field(default_factory=list)
 
 
+def block_dicts(blocks: list[Any]) -> list[dict[str, Any]]:
+    """slack_sdk blocks as the dicts the Web API takes."""
+    return [block.to_dict() for block in blocks]
+
+
 def escape(text: str) -> str:
     """Escapes Slack's three control characters so user text can't mention or link anyone."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -8,7 +8,7 @@ from bot.ids import Action
 from bot.services.classification import DOOR, TYPE_LABEL
 from bot.services.edits import FIELD_NAMES
 from bot.ui.card import commit_buttons, describe_status
-from bot.ui.text import Message, escape, format_date, mention, quote, safe_mrkdwn
+from bot.ui.text import Message, block_dicts, escape, format_date, mention, quote, safe_mrkdwn
 from storage.models import Decision, Dissent, Stance
 
 STANCE_DONE = {Stance.AGREE: "agreed and committed", Stance.DISAGREE: "disagreed and committed"}
@@ -68,7 +68,7 @@ def build_dissent_message(decision: Decision, dissent: Dissent) -> Message:
     ]
     return Message(
         text=f"{mention(dissent.user_id)} disagrees with \u201c{escape(decision.title)}\u201d. {ask}",
-        blocks=[b.to_dict() for b in blocks],
+        blocks=block_dicts(blocks),
     )
 
 
@@ -88,7 +88,7 @@ def build_answer_message(decision: Decision, dissent: Dissent) -> Message:
     ]
     return Message(
         text=f"{mention(decision.decider_id)} answered {mention(dissent.user_id)}\u2019s dissent. {ask}",
-        blocks=[b.to_dict() for b in blocks],
+        blocks=block_dicts(blocks),
     )
 
 
@@ -132,7 +132,7 @@ def build_edited_line(
         SectionBlock(text=MarkdownTextObject(text=text)),
         ActionsBlock(elements=commit_buttons(decision.id)),
     ]
-    return Message(text=text, blocks=[b.to_dict() for b in blocks])
+    return Message(text=text, blocks=block_dicts(blocks))
 
 
 def build_card_not_posted(decision: Decision, reason: str) -> Message:
@@ -150,4 +150,4 @@ def build_card_not_posted(decision: Decision, reason: str) -> Message:
             ),
         )
     ]
-    return Message(text=text, blocks=[b.to_dict() for b in blocks])
+    return Message(text=text, blocks=block_dicts(blocks))
