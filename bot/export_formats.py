@@ -25,6 +25,8 @@ CSV_COLUMNS = [
     "commit_by",
     "revisit_on",
     "closed_at",
+    "ended_as",
+    "superseded_by_id",
     "stakeholders",
     "agreed_and_committed",
     "disagreed_and_committed",
@@ -69,14 +71,26 @@ def _day(value: str | None) -> str:
     return value[:10] if value else "none"
 
 
+def _status(d: dict[str, Any]) -> str:
+    """As decision records say it: decided, withdrawn, superseded by 12, and so on."""
+    ended = d.get("ended_as")
+    status = str(ended or d["status"])
+    if ended == "superseded" and d.get("superseded_by_id"):
+        status = f"superseded by {d['superseded_by_id']}"
+    if d["closed_at"]:
+        status += f" on {_day(d['closed_at'])}"
+    if d.get("end_reason"):
+        status += f": {d['end_reason']}"
+    return status
+
+
 def to_markdown_record(d: dict[str, Any]) -> str:
     """One decision as a decision record: status, context, decision, consequences and the rest."""
     kind = DecisionType(d["decision_type"])
     lines = [
         f"# {d['id']}. {d['title']}",
         "",
-        f"- **Status:** {d['status']}"
-        + (f" (closed {_day(d['closed_at'])})" if d["closed_at"] else ""),
+        f"- **Status:** {_status(d)}",
         f"- **Date:** {_day(d['created_at'])}",
         f"- **Decider:** {d['decider_id']} (recorded by {d['recorder_id']})",
         f"- **Type:** {TYPE_LABEL[kind]}, a {DOOR[kind]}. {d['type_reason']}",

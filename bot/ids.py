@@ -18,6 +18,8 @@ class View(StrEnum):
     CHANGE_TYPE = "change_type_modal"
     REVISIT = "revisit_modal"
     EDIT = "edit_modal"
+    WITHDRAW = "withdraw_modal"
+    SUPERSEDE = "supersede_modal"
 
 
 class Action(StrEnum):
@@ -28,6 +30,8 @@ class Action(StrEnum):
     OPEN_CHANGE_TYPE = "open_change_type"
     OPEN_EDIT = "open_edit"
     CLOSE_DECISION = "close_decision"
+    OPEN_WITHDRAW = "open_withdraw"
+    OPEN_SUPERSEDE = "open_supersede"
     POST_CARD = "post_card"
     REVISIT_KEEP = "revisit_keep"
     REVISIT_REVERSE = "revisit_reverse"
@@ -73,6 +77,9 @@ class Block(StrEnum):
     REVISIT_OUTCOME = "revisit_outcome"
     REVISIT_LEARNED = "revisit_learned"
     SMALL_EDIT = "small_edit"
+    WITHDRAW_REASON = "withdraw_reason"
+    SUPERSEDE_HOW = "supersede_how"
+    SUPERSEDED_BY = "superseded_by"
 
 
 # The value of every input element is read with this action id inside its block.

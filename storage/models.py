@@ -55,6 +55,15 @@ class DecisionStatus(StrEnum):
     CLOSED = "closed"
 
 
+class Ending(StrEnum):
+    """How a closed decision ended: only a plain close leaves it standing."""
+
+    CLOSED = "closed"  # commitments are final; the decision stands
+    WITHDRAWN = "withdrawn"  # dropped before it took effect; it no longer stands
+    SUPERSEDED = "superseded"  # replaced by another decision (superseded_by_id)
+    REVERSED = "reversed"  # walked back through the two-way door at its revisit
+
+
 class Stance(StrEnum):
     AGREE = "agree"
     DISAGREE = "disagree"  # disagree and commit
@@ -90,6 +99,15 @@ class Decision(SQLModel, table=True):
     source_view_id: str | None = Field(default=None, max_length=64)
     # The message it was recorded from ("Record as decision"), as a permalink.
     source_link: str | None = Field(default=None, max_length=500)
+    # Set with status CLOSED: how it ended, why (for a withdrawal) and what replaced it.
+    ended_as: Ending | None = None
+    end_reason: str | None = long_text(nullable=True)
+    superseded_by_id: int | None = None  # no foreign key: an import loads the oldest first
+
+    @property
+    def still_stands(self) -> bool:
+        """Open, decided, or closed with its commitments final; not withdrawn or replaced."""
+        return self.status is not DecisionStatus.CLOSED or self.ended_as in (None, Ending.CLOSED)
 
 
 class Stakeholder(SQLModel, table=True):

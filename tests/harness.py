@@ -231,8 +231,10 @@ class BotUnderTest:
             trigger_id=self.stand_in.issue_trigger_id(user),
         )
         response = await self.send(interactive_body(payload))
-        if response.status == 200 and not response.body:
-            self.stand_in.views.pop(view.id, None)  # an empty ack closes the modal
+        if response.status == 200:
+            self.stand_in.answer_submission(view.id, response.body)
+            if view.id in self.stand_in.views and self.stand_in.views[view.id] is not current:
+                self.typed.pop(view.id, None)  # a new form in its place starts empty
         await self.settle()
         return response
 

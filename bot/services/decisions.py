@@ -1,4 +1,4 @@
-"""Recording a decision, changing its type and closing it."""
+"""Recording a decision and changing its type (bot/services/endings.py closes and ends it)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ REVISIT_DEFAULT_DAYS = 30
 FURTHEST_DATE_DAYS = 2 * 366
 NOT_SURE = "not_sure"
 CHANGE_TYPE = "change its type"
-CLOSE = "close it"
 
 
 @dataclass(frozen=True)
@@ -346,44 +345,6 @@ async def change_type(
                 kind="type_changed",
                 at=now,
                 detail={"from": old_type, "to": new_type, "reason": decision.type_reason},
-            )
-        return reload_record(session, team_id=team_id, decision_id=decision_id), changed
-
-    return await db.write(write)
-
-
-async def close_decision(
-    db: Database,
-    *,
-    team_id: str,
-    decision_id: int,
-    actor_id: str,
-    is_admin: AdminCheck,
-    now: datetime,
-) -> tuple[DecisionRecord, bool]:
-    """Closes a decision to further commitments; closing it twice changes nothing."""
-    _, actor_is_admin = await check_can_manage(
-        db,
-        team_id=team_id,
-        decision_id=decision_id,
-        actor_id=actor_id,
-        is_admin=is_admin,
-        what=CLOSE,
-        open_only=False,
-    )
-
-    def write(session: Session) -> tuple[DecisionRecord, bool]:
-        decision = require_decision(
-            session, team_id=team_id, decision_id=decision_id, open_only=False
-        )
-        ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=CLOSE)
-        changed = decision.status is not DecisionStatus.CLOSED
-        if changed:
-            decision.status = DecisionStatus.CLOSED
-            decision.closed_at = decision.updated_at = now
-            session.add(decision)
-            repository.add_event(
-                session, decision=decision, actor_id=actor_id, kind="closed", at=now
             )
         return reload_record(session, team_id=team_id, decision_id=decision_id), changed
 

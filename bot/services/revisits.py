@@ -18,6 +18,7 @@ from bot.services.decisions import (
     check_date,
     record_decision,
 )
+from bot.services.endings import SUPERSEDE, end, mark_superseded
 from bot.services.errors import DecisionError, InvalidInput, NotAllowed
 from bot.services.lookup import reload_record, require_decision
 from bot.services.permissions import AdminCheck, ensure_can_manage
@@ -29,6 +30,7 @@ from storage.models import (
     DecisionStatus,
     DecisionType,
     Disposition,
+    Ending,
     Outcome,
 )
 from storage.repository import DecisionRecord
@@ -143,9 +145,7 @@ async def record_revisit(
         _ensure_still_due(decision, due_on)
         _ensure_reversible(decision, answer.disposition)
         if answer.disposition is Disposition.REVERSE:
-            decision.status = DecisionStatus.CLOSED
-            decision.closed_at = now
-            decision.revisit_on = None
+            end(decision, Ending.REVERSED, now, reason=answer.reason.strip())
         else:
             decision.revisit_on = answer.next_revisit_on
         decision.updated_at = now
@@ -196,60 +196,48 @@ async def record_superseding_decision(
     now: datetime,
     source_view_id: str | None,
     old_decision_id: int,
-    due_on: date,
+    due_on: date | None,
     is_admin: AdminCheck,
 ) -> RecordedDecision:
-    """Records the new decision and, in the same transaction, closes the one it supersedes."""
+    """Records the new decision and, in the same transaction, marks the old one superseded.
+
+    `due_on` is the revisit it answers, when superseded at a revisit rather than from the card.
+    """
     actor_id = draft.recorder_id
+    what = RECORD_IT if due_on else SUPERSEDE
     _, actor_is_admin = await check_can_manage(
         db,
         team_id=draft.team_id,
         decision_id=old_decision_id,
         actor_id=actor_id,
         is_admin=is_admin,
-        what=RECORD_IT,
+        what=what,
+        open_only=due_on is not None,
     )
 
-    def close_the_old_one(session: Session, new: Decision) -> None:
-        old = require_decision(session, team_id=draft.team_id, decision_id=old_decision_id)
-        ensure_can_manage(old, actor_id, actor_is_admin=actor_is_admin, what=RECORD_IT)
-        _ensure_still_due(old, due_on)
-        old.status, old.closed_at, old.revisit_on, old.updated_at = (
-            DecisionStatus.CLOSED,
-            now,
-            None,
-            now,
+    def supersede_the_old_one(session: Session, new: Decision) -> None:
+        old = require_decision(
+            session,
+            team_id=draft.team_id,
+            decision_id=old_decision_id,
+            open_only=due_on is not None,
         )
-        session.add(old)
-        reason = f"Superseded by \u201c{new.title}\u201d."
-        session.add(
-            DecisionReview(
-                decision_id=old_decision_id,
-                team_id=draft.team_id,
-                due_on=due_on,
-                disposition=Disposition.SUPERSEDE,
-                reason=reason,
-                recorded_by=actor_id,
-                recorded_at=now,
+        ensure_can_manage(old, actor_id, actor_is_admin=actor_is_admin, what=what)
+        if due_on is not None:
+            _ensure_still_due(old, due_on)
+            session.add(
+                DecisionReview(
+                    decision_id=old_decision_id,
+                    team_id=draft.team_id,
+                    due_on=due_on,
+                    disposition=Disposition.SUPERSEDE,
+                    reason=f"Superseded by \u201c{new.title}\u201d.",
+                    recorded_by=actor_id,
+                    recorded_at=now,
+                )
             )
-        )
-        repository.add_event(
-            session,
-            decision=old,
-            actor_id=actor_id,
-            kind="superseded",
-            at=now,
-            detail={"by_decision_id": new.id, "due_on": due_on},
-        )
-        repository.add_event(
-            session,
-            decision=new,
-            actor_id=actor_id,
-            kind="supersedes",
-            at=now,
-            detail={"decision_id": old_decision_id},
-        )
+        mark_superseded(session, old=old, new=new, actor_id=actor_id, now=now, due_on=due_on)
 
     return await record_decision(
-        db, draft=draft, now=now, source_view_id=source_view_id, also=close_the_old_one
+        db, draft=draft, now=now, source_view_id=source_view_id, also=supersede_the_old_one
     )

@@ -18,17 +18,27 @@ from bot.ids import Action
 from bot.ids import Block as BlockId
 from bot.services.classification import DOOR, TYPE_LABEL, TYPE_MEANING
 from bot.ui.text import Message, block_dicts, escape, format_date, mention, safe_mrkdwn, truncate
-from storage.models import Decision, DecisionStatus, DecisionType, Stance
+from storage.models import Decision, DecisionStatus, DecisionType, Ending, Stance
 from storage.repository import DecisionRecord
 
 PEOPLE_SHOWN_MAX = 40
 TYPE_EMOJI = {DecisionType.TYPE_1: ":door:", DecisionType.TYPE_2: ":arrows_counterclockwise:"}
 
 
+ENDING_NAME = {
+    Ending.CLOSED: "Closed",
+    Ending.WITHDRAWN: "Withdrawn",
+    Ending.SUPERSEDED: "Superseded",
+    Ending.REVERSED: "Reversed",
+}
+
+
 def describe_status(decision: Decision) -> str:
     if decision.status is DecisionStatus.CLOSED:
-        closed = f" on {format_date(decision.closed_at.date())}" if decision.closed_at else ""
-        return f"Closed{closed}"
+        on = f" on {format_date(decision.closed_at.date())}" if decision.closed_at else ""
+        if decision.ended_as is Ending.SUPERSEDED and decision.superseded_by_id:
+            return f"Superseded by #{decision.superseded_by_id}{on}"
+        return ENDING_NAME[decision.ended_as or Ending.CLOSED] + on
     review = ""
     if decision.revisit_on:
         review = f" · {next_look_name(decision)} on {format_date(decision.revisit_on)}"
@@ -119,6 +129,37 @@ def commit_buttons(decision_id: int, *, with_dissent: bool = True) -> list[Butto
     return buttons
 
 
+def _decider_controls(decision: Decision) -> list[ButtonElement]:
+    """Edit, change type and close while it is open or decided; withdraw and supersede while it
+    still stands (a closed decision does); nothing once it no longer stands."""
+    value = str(decision.id)
+    buttons: list[ButtonElement] = []
+    if decision.status is not DecisionStatus.CLOSED:
+        buttons += [
+            ButtonElement(text="Edit", action_id=Action.OPEN_EDIT, value=value),
+            ButtonElement(text="Change type", action_id=Action.OPEN_CHANGE_TYPE, value=value),
+            ButtonElement(
+                text="Close decision",
+                action_id=Action.CLOSE_DECISION,
+                value=value,
+                confirm=ConfirmObject(
+                    title="Close this decision?",
+                    text="Nobody will be able to commit or dissent any more.",
+                    confirm="Close it",
+                    deny="Keep it open",
+                ),
+            ),
+        ]
+    if decision.still_stands:
+        buttons += [
+            ButtonElement(text="Mark superseded", action_id=Action.OPEN_SUPERSEDE, value=value),
+            ButtonElement(
+                text="Withdraw", action_id=Action.OPEN_WITHDRAW, value=value, style="danger"
+            ),
+        ]
+    return buttons
+
+
 def build_decision_card(record: DecisionRecord) -> Message:
     """The card for a decision: what, why, type, decider, status, each person's state, buttons."""
     decision = record.decision
@@ -164,39 +205,37 @@ def build_decision_card(record: DecisionRecord) -> Message:
                 ]
             )
         )
+    if decision.end_reason:
+        ended = ENDING_NAME[decision.ended_as or Ending.CLOSED]
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(text=f"*{ended}:* {safe_mrkdwn(decision.end_reason, 1000)}")
+                ]
+            )
+        )
     blocks.append(DividerBlock())
     blocks += _people_blocks(record)
     if decision.status is not DecisionStatus.CLOSED:
         blocks.append(
             ActionsBlock(block_id=BlockId.COMMIT_ACTIONS, elements=commit_buttons(record.id))
         )
+    controls = _decider_controls(decision)
+    if controls:
         blocks.append(
             ContextBlock(
                 elements=[MarkdownTextObject(text="For the decider, the recorder or an admin:")]
             )
         )
-        blocks.append(
-            ActionsBlock(
-                block_id=BlockId.DECIDER_ACTIONS,
-                elements=[
-                    ButtonElement(text="Edit", action_id=Action.OPEN_EDIT, value=str(record.id)),
-                    ButtonElement(
-                        text="Change type", action_id=Action.OPEN_CHANGE_TYPE, value=str(record.id)
-                    ),
-                    ButtonElement(
-                        text="Close decision",
-                        action_id=Action.CLOSE_DECISION,
-                        value=str(record.id),
-                        style="danger",
-                        confirm=ConfirmObject(
-                            title="Close this decision?",
-                            text="Nobody will be able to commit or dissent any more.",
-                            confirm="Close it",
-                            deny="Keep it open",
-                        ),
-                    ),
-                ],
-            )
+        blocks.append(ActionsBlock(block_id=BlockId.DECIDER_ACTIONS, elements=controls))
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"Decision #{record.id} · `/decide show {record.id}` for its full history"
+                )
+            ]
         )
+    )
     text = f"Decision: {escape(decision.title)} ({TYPE_LABEL[kind]}, {describe_status(decision).lower()})"
     return Message(text=truncate(text, 3000), blocks=block_dicts(blocks))

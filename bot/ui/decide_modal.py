@@ -43,6 +43,7 @@ from bot.services.decisions import (
 )
 from bot.ui.text import format_date, mention, quote
 from storage.models import DecisionType
+from storage.repository import DecisionRecord
 
 TYPE_OPTIONS = [
     (
@@ -277,9 +278,41 @@ def _source_blocks(origin: DecideModalOrigin) -> list[Block]:
     return [ContextBlock(block_id=BlockId.SOURCE, elements=[MarkdownTextObject(text=text)])]
 
 
+def _supersedes_blocks(origin: DecideModalOrigin) -> list[Block]:
+    if origin.supersedes_id is None:
+        return []
+    text = (
+        f"This new decision supersedes decision #{origin.supersedes_id}, "
+        "which will be marked superseded when you record this one."
+    )
+    return [ContextBlock(elements=[MarkdownTextObject(text=text)])]
+
+
+def superseding_form(
+    record: DecisionRecord, *, due_on: date | None, decider_id: str, today: date
+) -> DecideModalState:
+    """The form for the decision that replaces `record`, starting from what it said.
+
+    `due_on` is the revisit being answered, when it is superseded at its revisit.
+    """
+    old = record.decision
+    return DecideModalState(
+        origin=DecideModalOrigin(
+            channel_id=old.channel_id,
+            supersedes_id=record.id,
+            supersedes_due_on=due_on.isoformat() if due_on else None,
+        ),
+        decider_id=decider_id,
+        today=today,
+        title=old.title,
+        what_and_why=old.what_and_why,
+    )
+
+
 def build_decide_modal(state: DecideModalState) -> dict[str, Any]:
     """The /decide form, drawn for the choices made so far."""
     blocks: list[Block] = [
+        *_supersedes_blocks(state.origin),
         *_source_blocks(state.origin),
         *wording_blocks(state.title, state.what_and_why, None),
         InputBlock(

@@ -1,4 +1,5 @@
-"""The small forms: voicing dissent, answering it, and changing a decision's type."""
+"""The small forms: voicing dissent, answering it, changing a decision's type, withdrawing it
+and marking it superseded."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from bot.ids import Block as BlockId
 from bot.ids import View as ViewId
 from bot.services.classification import DOOR, TYPE_LABEL
 from bot.services.dissent import ANSWER_MAX, REASON_MAX, WOULD_CHANGE_MAX
+from bot.services.endings import WITHDRAW_REASON_MAX
 from bot.ui.text import mention, quote, safe_mrkdwn
 from storage.models import Decision, DecisionType, Dissent
 
@@ -166,6 +168,77 @@ def build_change_type_modal(decision: Decision) -> dict[str, Any]:
                 label="Why the change?",
                 optional=True,
                 element=PlainTextInputElement(action_id=INPUT, multiline=True, max_length=1000),
+            ),
+        ],
+    )
+
+
+def build_withdraw_modal(decision: Decision) -> dict[str, Any]:
+    """Asks why the decision is withdrawn; the card and the log keep the answer."""
+    assert decision.id is not None
+    return modal(
+        ViewId.WITHDRAW,
+        "Withdraw decision",
+        "Withdraw",
+        modal_metadata(decision_id=decision.id),
+        [
+            about(decision),
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="A withdrawn decision no longer stands: nobody is asked to commit to it "
+                    "and it won't be revisited. It stays in the log, with your reason."
+                )
+            ),
+            InputBlock(
+                block_id=BlockId.WITHDRAW_REASON,
+                label="Why is it withdrawn?",
+                element=PlainTextInputElement(
+                    action_id=INPUT, multiline=True, max_length=WITHDRAW_REASON_MAX
+                ),
+            ),
+        ],
+    )
+
+
+SUPERSEDE_WITH_NEW = "new"
+SUPERSEDE_WITH_EXISTING = "existing"
+
+
+def build_supersede_modal(decision: Decision) -> dict[str, Any]:
+    """Asks what replaces the decision: a new one, recorded next, or one already recorded."""
+    assert decision.id is not None
+    options = [
+        Option(
+            value=SUPERSEDE_WITH_NEW,
+            label="A new decision",
+            description="Next, the /decide form opens, filled in from this one.",
+        ),
+        Option(
+            value=SUPERSEDE_WITH_EXISTING,
+            label="A decision already recorded",
+            description="Give its number below.",
+        ),
+    ]
+    return modal(
+        ViewId.SUPERSEDE,
+        "Mark superseded",
+        "Next",
+        modal_metadata(decision_id=decision.id),
+        [
+            about(decision),
+            InputBlock(
+                block_id=BlockId.SUPERSEDE_HOW,
+                label="What replaces it?",
+                element=RadioButtonsElement(
+                    action_id=INPUT, options=options, initial_option=options[0]
+                ),
+            ),
+            InputBlock(
+                block_id=BlockId.SUPERSEDED_BY,
+                label="Number of the decision that replaces it",
+                optional=True,
+                element=PlainTextInputElement(action_id=INPUT, placeholder="12", max_length=20),
+                hint="Shown on its card and in /decide list.",
             ),
         ],
     )

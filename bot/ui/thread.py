@@ -8,7 +8,16 @@ from bot.ids import Action
 from bot.services.classification import DOOR, TYPE_LABEL
 from bot.services.edits import FIELD_NAMES
 from bot.ui.card import commit_buttons, describe_status
-from bot.ui.text import Message, block_dicts, escape, format_date, mention, quote, safe_mrkdwn
+from bot.ui.text import (
+    Message,
+    block_dicts,
+    escape,
+    format_date,
+    mention,
+    quote,
+    quoted_title,
+    safe_mrkdwn,
+)
 from storage.models import Decision, Dissent, Stance
 
 STANCE_DONE = {Stance.AGREE: "agreed and committed", Stance.DISAGREE: "disagreed and committed"}
@@ -104,6 +113,27 @@ def build_type_change_line(decision: Decision, actor_id: str) -> Message:
 
 def build_closed_line(actor_id: str) -> Message:
     return Message(text=f"{mention(actor_id)} closed this decision. Commitments are final.")
+
+
+def build_withdrawn_line(actor_id: str, reason: str) -> Message:
+    return Message(
+        text=f"{mention(actor_id)} withdrew this decision: {safe_mrkdwn(reason, 1000)}\n"
+        "It no longer stands, and nobody is asked to commit to it."
+    )
+
+
+def build_superseded_by_line(old: Decision, new: Decision, actor_id: str) -> Message:
+    """In the old decision's thread: which recorded decision replaced it.
+
+    Its title is shown only when it was made in the same channel; from elsewhere it may be private.
+    """
+    where = (
+        quoted_title(new.title) if new.channel_id == old.channel_id else f"in <#{new.channel_id}>"
+    )
+    return Message(
+        text=f"{mention(actor_id)} marked this superseded by decision #{new.id}, {where}. "
+        "It no longer stands."
+    )
 
 
 def build_commit_period_ended_line(decision: Decision) -> Message:

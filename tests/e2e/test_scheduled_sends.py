@@ -156,7 +156,8 @@ async def test_reverse_needs_a_reason_and_closes_the_decision(bot: BotUnderTest)
     assert "Say why it is being reversed" in str(response.body)
     response = await bot.submit(form, {Block.REVISIT_REASON: "Release cadence halved."}, user=ALICE)
     assert not response.body
-    assert "Closed on Wed 23 Dec 2026" in bot.card_text(CHANNEL)
+    assert "Reversed on Wed 23 Dec 2026" in bot.card_text(CHANNEL)
+    assert "*Reversed:* Release cadence halved." in bot.card_text(CHANNEL)
     (review,) = await list_reviews(bot.deps.db, team_id=TEAM, decision_id=1)
     assert review.reason == "Release cadence halved." and review.disposition is Disposition.REVERSE
 
@@ -270,7 +271,7 @@ async def test_supersede_opens_the_form_prefilled_and_links_the_new_decision(
     thread = bot.stand_in.thread(CHANNEL, old_card["ts"])  # type: ignore[arg-type]
     assert "superseded this with a new decision" in thread[-1]["text"]
     old = next(m for m in bot.stand_in.channel_messages(CHANNEL) if m["ts"] == old_card["ts"])
-    assert "Closed on Wed 23 Dec 2026" in blocks_text(old["blocks"])
+    assert "Superseded by #2 on Wed 23 Dec 2026" in blocks_text(old["blocks"])
 
 
 async def test_a_type_1_outcome_review_is_the_revisit_flow_without_reverse(

@@ -133,6 +133,22 @@ class SlackStandIn:
     def open_views(self, user_id: str | None = None) -> list[StoredView]:
         return [v for v in self.views.values() if user_id in (None, v.user_id)]
 
+    def answer_submission(self, view_id: str, body: str) -> None:
+        """What Slack does with the app's answer to a view_submission: an empty answer closes
+        the modal, "errors" keeps it open, "update" replaces it (checked like views.update)."""
+        if not body:
+            self.views.pop(view_id, None)
+            return
+        answer = json.loads(body)
+        if answer.get("response_action") != "update":
+            return
+        problems = check_view(answer.get("view"))
+        if problems:
+            self.warnings.append(f"response_action update with an invalid view: {problems}")
+            return
+        stored = self.views[view_id]
+        self._store_view(view_id, stored.user_id, answer["view"])
+
     # ---- serving ---------------------------------------------------------------------
     async def start(self) -> SlackStandIn:
         app = web.Application()

@@ -4,13 +4,29 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bot.ids import Action
 from bot.ui.card import build_decision_card
 from bot.ui.decide_modal import DecideModalOrigin, DecideModalState, build_decide_modal
-from bot.ui.modals import build_answer_modal, build_change_type_modal, build_dissent_modal
+from bot.ui.modals import (
+    build_answer_modal,
+    build_change_type_modal,
+    build_dissent_modal,
+    build_supersede_modal,
+    build_withdraw_modal,
+)
 from bot.ui.text import escape, truncate
 from bot.ui.thread import build_answer_message, build_dissent_message
-from storage.models import Commitment, Decision, DecisionStatus, DecisionType, Dissent, Stance
+from storage.models import (
+    Commitment,
+    Decision,
+    DecisionStatus,
+    DecisionType,
+    Dissent,
+    Ending,
+    Stance,
+)
 from storage.repository import DecisionRecord
+from tests.harness import blocks_text
 from tests.slack_stand_in.block_kit import check_blocks, check_view
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -70,15 +86,37 @@ def test_a_card_with_the_longest_text_and_hundreds_of_people_is_valid_for_slack(
     assert "0 of 30 asked have committed · 400 more committed" in text
 
 
-def test_a_closed_card_has_no_buttons() -> None:
-    record = DecisionRecord(
-        decision=decision(status=DecisionStatus.CLOSED, closed_at=NOW),
-        stakeholder_ids=[],
-        commitments={},
-    )
-    card = build_decision_card(record)
-    assert not [b for b in card.blocks if b["type"] == "actions"]
-    assert "Closed on Mon 23 Nov 2026" in str(card.blocks)
+def test_a_closed_card_asks_no_commitment_and_an_ended_one_offers_nothing() -> None:
+    def buttons(**fields: object) -> list[str]:
+        record = DecisionRecord(
+            decision=decision(status=DecisionStatus.CLOSED, closed_at=NOW, **fields),
+            stakeholder_ids=[],
+            commitments={},
+        )
+        blocks = build_decision_card(record).blocks
+        return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+    # Closed, it still stands: it can be superseded or withdrawn, but nobody commits any more.
+    assert buttons() == [Action.OPEN_SUPERSEDE, Action.OPEN_WITHDRAW]
+    assert buttons(ended_as=Ending.CLOSED) == [Action.OPEN_SUPERSEDE, Action.OPEN_WITHDRAW]
+    for ending in (Ending.WITHDRAWN, Ending.SUPERSEDED, Ending.REVERSED):
+        assert buttons(ended_as=ending) == []
+
+
+def test_a_closed_card_says_how_it_ended() -> None:
+    def status(**fields: object) -> str:
+        record = DecisionRecord(
+            decision=decision(status=DecisionStatus.CLOSED, closed_at=NOW, **fields),
+            stakeholder_ids=[],
+            commitments={},
+        )
+        return blocks_text(build_decision_card(record).blocks)
+
+    assert "Closed on Mon 23 Nov 2026" in status()
+    assert "Withdrawn on Mon 23 Nov 2026" in status(ended_as=Ending.WITHDRAWN, end_reason="No.")
+    assert "*Withdrawn:* No." in status(ended_as=Ending.WITHDRAWN, end_reason="No.")
+    assert "Superseded by #7 on" in status(ended_as=Ending.SUPERSEDED, superseded_by_id=7)
+    assert "Reversed on Mon 23 Nov 2026" in status(ended_as=Ending.REVERSED)
 
 
 def test_every_modal_is_valid_for_slack_at_its_largest() -> None:
@@ -106,6 +144,8 @@ def test_every_modal_is_valid_for_slack_at_its_largest() -> None:
         build_dissent_modal(long_title),
         build_answer_modal(long_title, dissent),
         build_change_type_modal(long_title),
+        build_withdraw_modal(long_title),
+        build_supersede_modal(long_title),
     ):
         assert check_view(view) == []
     for message in (

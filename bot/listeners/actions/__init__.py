@@ -9,6 +9,7 @@ from bot.listeners.actions.decider import (
     handle_close_decision,
     handle_open_change_type,
     handle_open_edit,
+    handle_open_ending,
 )
 from bot.listeners.actions.dissent import handle_open_answer, handle_open_dissent
 from bot.listeners.actions.finding import handle_home_page, handle_list_page
@@ -24,6 +25,8 @@ def register(app: AsyncApp) -> None:
     app.action(Action.OPEN_CHANGE_TYPE)(handle_open_change_type)
     app.action(Action.CLOSE_DECISION)(handle_close_decision)
     app.action(Action.OPEN_EDIT)(handle_open_edit)
+    app.action(Action.OPEN_WITHDRAW)(handle_open_ending)
+    app.action(Action.OPEN_SUPERSEDE)(handle_open_ending)
     app.action(Action.POST_CARD)(handle_post_card)
     app.action(Action.LIST_PREVIOUS)(handle_list_page)
     app.action(Action.LIST_NEXT)(handle_list_page)

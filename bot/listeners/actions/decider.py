@@ -1,4 +1,4 @@
-"""The decider's controls on the card: edit, change the type, close the decision."""
+"""The decider's controls on the card: edit, change the type, close, withdraw, mark superseded."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps, deps_of
+from bot.ids import Action
 from bot.listeners.card_work import refresh_card
 from bot.listeners.errors import report_to
 from bot.listeners.payload import id_from_button, reply_to, team_id_of, user_id_of
-from bot.services import decisions
+from bot.services import decisions, endings
 from bot.services.edits import ensure_can_edit
 from bot.services.permissions import AdminCheck
 from bot.ui.edit_modal import build_edit_modal
-from bot.ui.modals import build_change_type_modal
+from bot.ui.modals import build_change_type_modal, build_supersede_modal, build_withdraw_modal
 from bot.ui.thread import build_closed_line
 
 
@@ -86,7 +87,7 @@ async def handle_close_decision(
     """Closes the decision, then redraws the card without buttons."""
     deps = deps_of(context)
     user_id = user_id_of(body)
-    record, changed = await decisions.close_decision(
+    record, changed = await endings.close_decision(
         deps.db,
         team_id=team_id_of(body),
         decision_id=id_from_button(action),
@@ -97,3 +98,29 @@ async def handle_close_decision(
     await ack()
     line = build_closed_line(user_id) if changed else None
     refresh_card(client, deps, record.decision, line, reply_to(body))
+
+
+async def handle_open_ending(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: Any,
+    client: AsyncWebClient,
+) -> None:
+    """Opens the withdraw or the supersede form, for someone allowed, on a decision that stands."""
+    deps = deps_of(context)
+    withdrawing = action["action_id"] == Action.OPEN_WITHDRAW
+    decision = await endings.ensure_can_end(
+        deps.db,
+        team_id=team_id_of(body),
+        decision_id=id_from_button(action),
+        actor_id=user_id_of(body),
+        is_admin=admin_check(deps, client, body),
+        what=endings.WITHDRAW if withdrawing else endings.SUPERSEDE,
+    )
+    await ack()
+    view = build_withdraw_modal(decision) if withdrawing else build_supersede_modal(decision)
+    deps.followups.start(
+        client.views_open(trigger_id=body["trigger_id"], view=view),
+        on_error=report_to(client, reply_to(body)),
+    )

@@ -3,7 +3,6 @@ opens /decide's form, pre-filled and linked to the decision it replaces."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -16,32 +15,15 @@ from bot.listeners.errors import report_to
 from bot.listeners.payload import reply_to, team_id_of, user_id_of
 from bot.services import decisions
 from bot.services.revisits import ensure_can_revisit
-from bot.ui.decide_modal import DecideModalOrigin, DecideModalState, build_decide_modal
+from bot.ui.decide_modal import build_decide_modal, superseding_form
 from bot.ui.revisits import build_revisit_modal, read_revisit_button_value
 from storage.models import Disposition
-from storage.repository import DecisionRecord
 
 DISPOSITION_OF_BUTTON = {
     Action.REVISIT_KEEP: Disposition.KEEP,
     Action.REVISIT_REVERSE: Disposition.REVERSE,
     Action.REVISIT_LATER: Disposition.LATER,
 }
-
-
-def superseding_form(
-    record: DecisionRecord, due_on: date, user_id: str, now: datetime
-) -> DecideModalState:
-    """/decide's form for the decision that replaces `record`, starting from what it said."""
-    old = record.decision
-    return DecideModalState(
-        origin=DecideModalOrigin(
-            channel_id=old.channel_id, supersedes_id=record.id, supersedes_due_on=due_on.isoformat()
-        ),
-        decider_id=user_id,
-        today=now.date(),
-        title=old.title,
-        what_and_why=old.what_and_why,
-    )
 
 
 async def handle_open_revisit(
@@ -67,7 +49,10 @@ async def handle_open_revisit(
     record = await decisions.load_record(deps.db, team_id=team_id, decision_id=decision_id)
     await ack()
     if action["action_id"] == Action.REVISIT_SUPERSEDE:
-        view = build_decide_modal(superseding_form(record, due_on, user_id_of(body), deps.now()))
+        form = superseding_form(
+            record, due_on=due_on, decider_id=user_id_of(body), today=deps.now().date()
+        )
+        view = build_decide_modal(form)
     else:
         view = build_revisit_modal(
             record, due_on, DISPOSITION_OF_BUTTON[Action(action["action_id"])]

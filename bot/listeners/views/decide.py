@@ -29,14 +29,16 @@ async def handle_decide_submission(
     user_id = user_id_of(body)
     draft = read_decide_draft(view, team_id=team_id_of(body), user_id=user_id)
     origin = DecideModalOrigin.from_metadata(view.get("private_metadata", ""))
-    if origin.supersedes_id is not None and origin.supersedes_due_on:
+    if origin.supersedes_id is not None:
         outcome = await record_superseding_decision(
             deps.db,
             draft=draft,
             now=deps.now(),
             source_view_id=view.get("id"),
             old_decision_id=origin.supersedes_id,
-            due_on=date.fromisoformat(origin.supersedes_due_on),
+            due_on=(
+                date.fromisoformat(origin.supersedes_due_on) if origin.supersedes_due_on else None
+            ),
             is_admin=admin_check(deps, client, body),
         )
     else:
