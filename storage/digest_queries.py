@@ -18,6 +18,7 @@ from storage.models import (
     DecisionStatus,
     DecisionType,
     Dissent,
+    Ending,
     Stakeholder,
 )
 
@@ -36,7 +37,8 @@ class FullCommitment:
 def channel_decisions(
     session: Session, *, team_id: str, channel_id: str, since: datetime, revisits_until: date
 ) -> list[Decision]:
-    """Recorded since `since`, still open, or with a revisit due from then to `revisits_until`.
+    """Recorded since `since`, still open, withdrawn or superseded since then, or with a revisit
+    due from then to `revisits_until`.
 
     Older overdue revisits are counted by `overdue_revisits`, not loaded: they can be many.
     """
@@ -46,6 +48,8 @@ def channel_decisions(
         or_(
             col(Decision.created_at) >= since,
             col(Decision.status) == DecisionStatus.OPEN,
+            (col(Decision.closed_at) >= since)
+            & col(Decision.ended_as).in_([Ending.WITHDRAWN, Ending.SUPERSEDED]),
             (col(Decision.status) == DecisionStatus.DECIDED)
             & (col(Decision.revisit_on) >= since.date())
             & (col(Decision.revisit_on) < revisits_until),

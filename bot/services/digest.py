@@ -12,7 +12,14 @@ from sqlmodel import Session
 
 from storage import digest_queries as queries
 from storage.db import Database
-from storage.models import Decision, DecisionReview, DecisionStatus, DecisionType, Dissent
+from storage.models import (
+    Decision,
+    DecisionReview,
+    DecisionStatus,
+    DecisionType,
+    Dissent,
+    Ending,
+)
 
 WEEK = timedelta(days=7)
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -81,6 +88,7 @@ class DigestData:
     revisits_overdue: list[Decision] = field(default_factory=list)  # the longest overdue
     revisits_overdue_count: int = 0
     reviews: list[tuple[DecisionReview, str]] = field(default_factory=list)
+    no_longer_standing: list[Decision] = field(default_factory=list)  # withdrawn or superseded
     metrics: Metrics | None = None
     metrics_last_week: Metrics | None = None
 
@@ -188,6 +196,15 @@ async def build_digest_data(
             revisits_overdue=overdue,
             revisits_overdue_count=overdue_count,
             reviews=[(r, title) for r, title in reviews if week.holds(r.recorded_at)],
+            no_longer_standing=sorted(
+                (
+                    d
+                    for d in decisions
+                    if d.ended_as in (Ending.WITHDRAWN, Ending.SUPERSEDED)
+                    and week.holds(d.closed_at)
+                ),
+                key=lambda d: d.closed_at or week.end,
+            ),
             metrics=measure(week),
             metrics_last_week=measure(last_week),
         )

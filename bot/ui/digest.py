@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
 
 from bot.services.classification import TYPE_LABEL
 from bot.services.digest import LIST_MAX, DigestData, Metrics
+from bot.ui.card import describe_status
 from bot.ui.revisits import DISPOSITION_DONE, OUTCOME_LABEL
 from bot.ui.text import Message, block_dicts, format_date, mention, quoted_title
 from storage.models import Decision, DecisionType
@@ -113,6 +114,11 @@ def build_digest(data: DigestData) -> Message:
                 if d.revisit_on
             ],
             data.revisits_overdue_count,
+        ),
+        (
+            "Withdrawn or superseded",
+            [f"{_title(d)}: {describe_status(d)}" for d in data.no_longer_standing],
+            None,
         ),
         (
             "Revisited",

@@ -143,6 +143,12 @@ def _event_text(event: DecisionEvent) -> str:
         what = DISPOSITION_DONE[detail["disposition"]]
     if event.kind == "edited" and detail.get("changed"):
         what = f"edited ({', '.join(detail['changed'])})"
+    if event.kind == "withdrawn":
+        what = f"withdrew it: {safe_mrkdwn(str(detail.get('reason') or ''), 300)}"
+    if event.kind == "superseded":
+        what = f"marked it superseded by #{detail.get('by_decision_id')}"
+    if event.kind == "supersedes":
+        what = f"recorded it to supersede #{detail.get('decision_id')}"
     actor = SYSTEM_ACTOR if event.actor_id == SYSTEM_ACTOR else mention(event.actor_id)
     return f"{format_date(event.at.date())} {event.at:%H:%M} UTC: {actor} {what}"
 

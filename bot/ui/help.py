@@ -10,4 +10,5 @@ HELP_TEXT = """*decisionbot* keeps a log of decisions and who committed to them.
 *Type 1* decisions are one-way doors (costly to undo): they stay open for input until their commit-by date, and may have a date to review how they turned out.
 *Type 2* decisions are two-way doors (cheap to undo): decided now, revisited on a date.
 The app's Home tab shows what is waiting on you. On any message, *Record as decision* (in the message's ⋮ menu) starts a decision from it.
-On the card, each person picks *Agree & commit*, *Disagree & commit*, or *Disagree* to voice dissent first; the decider answers each dissent in the thread."""
+On the card, each person picks *Agree & commit*, *Disagree & commit*, or *Disagree* to voice dissent first; the decider answers each dissent in the thread.
+The decider (or whoever recorded it, or an admin) can edit, change the type, close, withdraw or mark a decision superseded from its card."""

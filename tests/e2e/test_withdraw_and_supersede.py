@@ -79,6 +79,10 @@ async def test_the_decider_withdraws_a_decision_with_a_reason_and_nothing_asks_a
     assert "nobody is asked to commit to it" in line
     kind, detail = (await history(bot, 1))[-1]
     assert (kind, detail["reason"]) == ("withdrawn", "Acme was bought; the <!channel> CRM is gone.")
+    await bot.command("show 1", user=BOB, channel=CHANNEL)
+    full = blocks_text(bot.stand_in.responses[-1]["blocks"])
+    assert "Withdrawn on Mon 23 Nov 2026" in full
+    assert f"<@{ALICE}> withdrew it: Acme was bought; the &lt;!channel&gt; CRM is gone." in full
 
     # A commit button on the old card gets a private answer and changes nothing.
     await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL)
@@ -268,3 +272,25 @@ async def test_the_export_says_how_each_decision_ended(
         "0002-ship-on-thursdays.md": "- **Status:** open",
         "0003-ship-never.md": "- **Status:** withdrawn on 2026-11-23: A joke.",
     }
+
+
+async def test_the_digest_lists_what_was_withdrawn_or_superseded_this_week(
+    bot: BotUnderTest,
+) -> None:
+    first = await record_decision(bot, stakeholders=[BOB], title="Ship on Fridays")
+    await record_decision(bot, stakeholders=[], kind="type2", title="Ship on Thursdays")
+    await bot.click(card_of(bot, first["ts"]), Action.OPEN_SUPERSEDE, user=ALICE, channel=CHANNEL)
+    await bot.submit(
+        bot.latest_view(ALICE),
+        {Block.SUPERSEDE_HOW: SUPERSEDE_WITH_EXISTING, Block.SUPERSEDED_BY: "2"},
+        user=ALICE,
+    )
+    bot.deps.clock = lambda: NOW + timedelta(days=7)  # the week that holds it is over
+    shown = blocks_text(
+        response_json(await bot.command("digest", user=ALICE, channel=CHANNEL))["blocks"]
+    )
+    assert (
+        "*Withdrawn or superseded*\n\u2022 \u201cShip on Fridays\u201d: Superseded by #2 on Mon 23 Nov 2026"
+        in shown
+    )
+    assert "Waiting for commitment" not in shown  # Bob isn't asked about a superseded decision
