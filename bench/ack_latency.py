@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import socket
@@ -131,7 +132,11 @@ async def seed(database_url: str, api_url: str, now: datetime | None = None) -> 
 
 
 def commit_click(response_url: str) -> Callable[[int], str]:
-    def body(i: int) -> str:
+    """A click by a new person each time, across every step (so each is a real write)."""
+    clicks = itertools.count()
+
+    def body(_i: int) -> str:
+        i = next(clicks)
         decision_id = i % DECISIONS + 1
         payload = {
             "type": "block_actions",

@@ -89,7 +89,8 @@ class PrivateReply:
 async def tell_privately(client: AsyncWebClient, to: PrivateReply, message: Message) -> None:
     """Ephemeral through the response_url when there is one, else in the channel, else by DM."""
     if to.response_url:
-        await AsyncWebhookClient(to.response_url).send(
+        # On the client's pooled session: a new one per message costs a connection each time.
+        await AsyncWebhookClient(to.response_url, session=client.session).send(
             text=message.text,
             blocks=message.blocks or None,
             response_type="ephemeral",

@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, Dialect
+from sqlalchemy import Column, Connection, Dialect
 from sqlmodel import Session
 
 from storage.models import Commitment, Decision, DecisionStatus, Stance
@@ -79,7 +79,10 @@ def _converters(dialect: Dialect) -> _Converters:
 
 
 def _driver(session: Session) -> tuple[Any, _Converters]:
-    connection = session.connection()
+    # A write's session is bound to the writer's connection, already in its transaction
+    # (storage/db.py): asking the session for it costs more than the statement.
+    bind = session.bind
+    connection = bind if isinstance(bind, Connection) else session.connection()
     return connection.connection.driver_connection, _converters(connection.dialect)
 
 

@@ -114,7 +114,8 @@ def _run(session: Session, work: Work) -> Any:
     result = work(session)
     session.flush()
     # The next write loads its own objects, so nothing handed back here changes under its caller.
-    session.expunge_all()
+    if session.identity_map:
+        session.expunge_all()
     return result
 
 

@@ -14,6 +14,7 @@ from bot.services.commitments import record_commitment
 from bot.services.decisions import DecisionDraft, record_decision
 from bot.services.errors import NotFound
 from storage import repository
+from storage.checkpoints import CHECKPOINT_EVERY_COMMITS
 from storage.db import Database, UnsupportedDatabase
 from storage.group_commit import DatabaseBusy
 from storage.models import Stance
@@ -132,3 +133,31 @@ async def test_the_commit_clicks_plain_sql_stores_what_the_orm_would(
     raw.close()
     assert committed_by_sql == created_by_orm  # same instant, same text: they sort together
     assert orm_status == "DECIDED"  # enums are stored by name, as the click stores its stance
+
+
+async def test_the_log_is_checkpointed_off_the_loop_every_so_many_commits(tmp_path: Path) -> None:
+    path = tmp_path / "decisionbot.db"
+    db = Database(f"sqlite:///{path}")
+    await db.create_tables()
+
+    def add_filler(session: Session) -> None:
+        connection = session.connection()
+        connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS filler (x BLOB)")
+        connection.exec_driver_sql("INSERT INTO filler VALUES (randomblob(40000))")  # 10 pages
+
+    size_before = path.stat().st_size
+    for _ in range(CHECKPOINT_EVERY_COMMITS - 2):  # past SQLite's own 1,000 pages
+        await db.write(add_filler)
+    # No commit moved the log into the database file: SQLite's own checkpoint is off.
+    assert path.stat().st_size == size_before
+
+    await db.write(add_filler)  # the commit that starts a checkpoint on a worker thread
+    for _ in range(100):
+        if path.stat().st_size > size_before + 1_000_000:
+            break
+        await asyncio.sleep(0.05)
+    assert path.stat().st_size > size_before + 1_000_000
+    await db.close()
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM filler").fetchone() == (
+        CHECKPOINT_EVERY_COMMITS - 1,
+    )
