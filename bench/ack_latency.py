@@ -343,12 +343,61 @@ async def main_async(seconds: float) -> None:
         stand_in.wait(timeout=15)
 
 
+async def clicks_at(rate: int, seconds: float, repeat: int) -> None:
+    """Commit clicks at one rate, step after step, on one bot: the spread of p99 across runs."""
+    workdir = Path(tempfile.mkdtemp(prefix="decisionbot-bench-"))
+    stand_in = start(
+        [sys.executable, "-m", "tests.slack_stand_in", "--token", TOKEN, "--channel", CHANNEL],
+        {},
+        stdout=subprocess.PIPE,
+    )
+    assert stand_in.stdout is not None
+    base_url = stand_in.stdout.readline().decode().strip()
+    database_url = f"sqlite:///{workdir / 'bench.db'}"
+    await seed(database_url, base_url + "/api/")
+    port = free_port()
+    env = {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": base_url + "/api/",
+        "LOG_LEVEL": "WARNING",
+        "PORT": str(port),
+        "DATABASE_URL": database_url,
+    }
+    bot = start([sys.executable, "-m", "bot", "serve"], env)
+    try:
+        await wait_healthy(f"http://127.0.0.1:{port}/healthz")
+        url = f"http://127.0.0.1:{port}/slack/events"
+        click = commit_click(base_url + "/response/bench")
+        await run_step(url, click, 200, 2, "warm-up")
+        for _ in range(repeat):
+            await asyncio.sleep(1.0)
+            step = await run_step(url, click, rate, seconds, "commit click")
+            print(f"  commit click {rate}/s  p50 {step.p50_ms:6.1f} ms  p99 {step.p99_ms:6.1f} ms")
+    finally:
+        bot.terminate()
+        bot.wait(timeout=30)
+        stand_in.terminate()
+        stand_in.wait(timeout=15)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=float, default=3.0, help="how long each rate is held")
-    asyncio.run(main_async(parser.parse_args().seconds))
+    parser.add_argument(
+        "--clicks-at",
+        type=int,
+        metavar="RATE",
+        help="only decisionbot's commit clicks, at this one rate, --repeat times (to see how runs vary)",
+    )
+    parser.add_argument("--repeat", type=int, default=6, help="steps at --clicks-at")
+    args = parser.parse_args()
+    if args.clicks_at:
+        asyncio.run(clicks_at(args.clicks_at, args.seconds, args.repeat))
+    else:
+        asyncio.run(main_async(args.seconds))
 
 
 if __name__ == "__main__":
