@@ -311,41 +311,78 @@ async def change_type(
     now: datetime,
 ) -> tuple[DecisionRecord, bool]:
     """Switches between Type 1 and Type 2, with the dates that go with the new type."""
-    _, actor_is_admin = await check_can_manage(
+
+    def switch(session: Session, decision: Decision) -> bool:
+        if decision.decision_type is new_type:
+            return False
+        old_type = decision.decision_type
+        decision.decision_type = new_type
+        decision.type_reason = reason.strip() or f"Changed to {TYPE_LABEL[new_type]}."
+        if new_type is DecisionType.TYPE_1:
+            decision.status = DecisionStatus.OPEN
+            decision.commit_by = now.date() + timedelta(days=COMMIT_BY_DEFAULT_DAYS)
+            decision.revisit_on = None
+        else:
+            decision.status = DecisionStatus.DECIDED
+            decision.revisit_on = now.date() + timedelta(days=REVISIT_DEFAULT_DAYS)
+            decision.commit_by = None
+        decision.updated_at = now
+        repository.add_event(
+            session,
+            decision=decision,
+            actor_id=actor_id,
+            kind="type_changed",
+            at=now,
+            detail={"from": old_type, "to": new_type, "reason": decision.type_reason},
+        )
+        return True
+
+    return await manage_decision(
         db,
         team_id=team_id,
         decision_id=decision_id,
         actor_id=actor_id,
         is_admin=is_admin,
         what=CHANGE_TYPE,
+        change=switch,
+    )
+
+
+# Applies a change to the decision in the write's session; False when there was nothing to do.
+Change = Callable[[Session, Decision], bool]
+
+
+async def manage_decision(
+    db: Database,
+    *,
+    team_id: str,
+    decision_id: int,
+    actor_id: str,
+    is_admin: AdminCheck,
+    what: str,
+    change: Change,
+    open_only: bool = True,
+) -> tuple[DecisionRecord, bool]:
+    """A change only the decider, the recorder or an admin may make: checked before the write
+    (asking Slack if need be) and again inside it, then applied; the record as it is after."""
+    _, actor_is_admin = await check_can_manage(
+        db,
+        team_id=team_id,
+        decision_id=decision_id,
+        actor_id=actor_id,
+        is_admin=is_admin,
+        what=what,
+        open_only=open_only,
     )
 
     def write(session: Session) -> tuple[DecisionRecord, bool]:
-        decision = require_decision(session, team_id=team_id, decision_id=decision_id)
-        ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=CHANGE_TYPE)
-        changed = decision.decision_type is not new_type
+        decision = require_decision(
+            session, team_id=team_id, decision_id=decision_id, open_only=open_only
+        )
+        ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=what)
+        changed = change(session, decision)
         if changed:
-            old_type = decision.decision_type
-            decision.decision_type = new_type
-            decision.type_reason = reason.strip() or f"Changed to {TYPE_LABEL[new_type]}."
-            if new_type is DecisionType.TYPE_1:
-                decision.status = DecisionStatus.OPEN
-                decision.commit_by = now.date() + timedelta(days=COMMIT_BY_DEFAULT_DAYS)
-                decision.revisit_on = None
-            else:
-                decision.status = DecisionStatus.DECIDED
-                decision.revisit_on = now.date() + timedelta(days=REVISIT_DEFAULT_DAYS)
-                decision.commit_by = None
-            decision.updated_at = now
             session.add(decision)
-            repository.add_event(
-                session,
-                decision=decision,
-                actor_id=actor_id,
-                kind="type_changed",
-                at=now,
-                detail={"from": old_type, "to": new_type, "reason": decision.type_reason},
-            )
         return reload_record(session, team_id=team_id, decision_id=decision_id), changed
 
     return await db.write(write)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from bot.services.decisions import check_can_manage
+from bot.services.decisions import check_can_manage, manage_decision
 from bot.services.errors import DecisionClosed, InvalidInput
 from bot.services.finding import Asker, not_visible
 from bot.services.lookup import reload_record, require_decision
@@ -88,31 +88,24 @@ async def close_decision(
     now: datetime,
 ) -> tuple[DecisionRecord, bool]:
     """Closes a decision to further commitments; closing it twice changes nothing."""
-    _, actor_is_admin = await check_can_manage(
+
+    def close(session: Session, decision: Decision) -> bool:
+        if decision.status is DecisionStatus.CLOSED:
+            return False
+        end(decision, Ending.CLOSED, now)
+        repository.add_event(session, decision=decision, actor_id=actor_id, kind="closed", at=now)
+        return True
+
+    return await manage_decision(
         db,
         team_id=team_id,
         decision_id=decision_id,
         actor_id=actor_id,
         is_admin=is_admin,
         what=CLOSE,
+        change=close,
         open_only=False,
     )
-
-    def write(session: Session) -> tuple[DecisionRecord, bool]:
-        decision = require_decision(
-            session, team_id=team_id, decision_id=decision_id, open_only=False
-        )
-        ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=CLOSE)
-        changed = decision.status is not DecisionStatus.CLOSED
-        if changed:
-            end(decision, Ending.CLOSED, now)
-            session.add(decision)
-            repository.add_event(
-                session, decision=decision, actor_id=actor_id, kind="closed", at=now
-            )
-        return reload_record(session, team_id=team_id, decision_id=decision_id), changed
-
-    return await db.write(write)
 
 
 def check_withdraw_reason(reason: str) -> str:
@@ -143,37 +136,32 @@ async def withdraw_decision(
 ) -> tuple[DecisionRecord, bool]:
     """Withdraws a decision that still stands, keeping why; withdrawing twice changes nothing."""
     reason = check_withdraw_reason(reason)
-    _, actor_is_admin = await check_can_manage(
+
+    def withdraw(session: Session, decision: Decision) -> bool:
+        if decision.ended_as is Ending.WITHDRAWN:
+            return False
+        ensure_still_stands(decision)
+        end(decision, Ending.WITHDRAWN, now, reason=reason)
+        repository.add_event(
+            session,
+            decision=decision,
+            actor_id=actor_id,
+            kind="withdrawn",
+            at=now,
+            detail={"reason": reason},
+        )
+        return True
+
+    return await manage_decision(
         db,
         team_id=team_id,
         decision_id=decision_id,
         actor_id=actor_id,
         is_admin=is_admin,
         what=WITHDRAW,
+        change=withdraw,
         open_only=False,
     )
-
-    def write(session: Session) -> tuple[DecisionRecord, bool]:
-        decision = require_decision(
-            session, team_id=team_id, decision_id=decision_id, open_only=False
-        )
-        ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=WITHDRAW)
-        changed = decision.ended_as is not Ending.WITHDRAWN
-        if changed:
-            ensure_still_stands(decision)
-            end(decision, Ending.WITHDRAWN, now, reason=reason)
-            session.add(decision)
-            repository.add_event(
-                session,
-                decision=decision,
-                actor_id=actor_id,
-                kind="withdrawn",
-                at=now,
-                detail={"reason": reason},
-            )
-        return reload_record(session, team_id=team_id, decision_id=decision_id), changed
-
-    return await db.write(write)
 
 
 def mark_superseded(

@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import Deps, deps_of
 from bot.ids import Action
 from bot.listeners.card_work import refresh_card
-from bot.listeners.errors import report_to
+from bot.listeners.modal_work import open_modal
 from bot.listeners.payload import id_from_button, reply_to, team_id_of, user_id_of
 from bot.services import decisions, endings
 from bot.services.edits import ensure_can_edit
@@ -48,10 +48,7 @@ async def handle_open_change_type(
         is_admin=admin_check(deps, client, body),
     )
     await ack()
-    deps.followups.start(
-        client.views_open(trigger_id=body["trigger_id"], view=build_change_type_modal(decision)),
-        on_error=report_to(client, reply_to(body)),
-    )
+    open_modal(client, deps, body, build_change_type_modal(decision))
 
 
 async def handle_open_edit(
@@ -71,10 +68,7 @@ async def handle_open_edit(
         is_admin=admin_check(deps, client, body),
     )
     await ack()
-    deps.followups.start(
-        client.views_open(trigger_id=body["trigger_id"], view=build_edit_modal(record)),
-        on_error=report_to(client, reply_to(body)),
-    )
+    open_modal(client, deps, body, build_edit_modal(record))
 
 
 async def handle_close_decision(
@@ -120,7 +114,4 @@ async def handle_open_ending(
     )
     await ack()
     view = build_withdraw_modal(decision) if withdrawing else build_supersede_modal(decision)
-    deps.followups.start(
-        client.views_open(trigger_id=body["trigger_id"], view=view),
-        on_error=report_to(client, reply_to(body)),
-    )
+    open_modal(client, deps, body, view)

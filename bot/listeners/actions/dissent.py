@@ -8,8 +8,8 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
-from bot.listeners.errors import report_to
-from bot.listeners.payload import id_from_button, reply_to, team_id_of, user_id_of
+from bot.listeners.modal_work import open_modal
+from bot.listeners.payload import id_from_button, team_id_of, user_id_of
 from bot.services.dissent import ensure_can_dissent, find_dissent_to_answer
 from bot.ui.modals import build_answer_modal, build_dissent_modal
 
@@ -30,10 +30,7 @@ async def handle_open_dissent(
         user_id=user_id_of(body),
     )
     await ack()
-    deps.followups.start(
-        client.views_open(trigger_id=body["trigger_id"], view=build_dissent_modal(decision)),
-        on_error=report_to(client, reply_to(body)),
-    )
+    open_modal(client, deps, body, build_dissent_modal(decision))
 
 
 async def handle_open_answer(
@@ -52,9 +49,4 @@ async def handle_open_answer(
         actor_id=user_id_of(body),
     )
     await ack()
-    deps.followups.start(
-        client.views_open(
-            trigger_id=body["trigger_id"], view=build_answer_modal(record.decision, dissent)
-        ),
-        on_error=report_to(client, reply_to(body)),
-    )
+    open_modal(client, deps, body, build_answer_modal(record.decision, dissent))

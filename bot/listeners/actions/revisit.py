@@ -11,8 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import deps_of
 from bot.ids import Action
 from bot.listeners.actions.decider import admin_check
-from bot.listeners.errors import report_to
-from bot.listeners.payload import reply_to, team_id_of, user_id_of
+from bot.listeners.modal_work import open_modal
+from bot.listeners.payload import team_id_of, user_id_of
 from bot.services import decisions
 from bot.services.revisits import ensure_can_revisit
 from bot.ui.decide_modal import build_decide_modal, superseding_form
@@ -57,7 +57,4 @@ async def handle_open_revisit(
         view = build_revisit_modal(
             record, due_on, DISPOSITION_OF_BUTTON[Action(action["action_id"])]
         )
-    deps.followups.start(
-        client.views_open(trigger_id=body["trigger_id"], view=view),
-        on_error=report_to(client, reply_to(body)),
-    )
+    open_modal(client, deps, body, view)

@@ -11,8 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps, deps_of
 from bot.listeners.commands.finding import answer_finding
-from bot.listeners.errors import report_to
-from bot.listeners.payload import reply_to
+from bot.listeners.modal_work import open_modal
 from bot.services.decisions import TITLE_MAX
 from bot.services.digest import WEEKDAYS, Week, build_digest_data, set_weekly_digest
 from bot.ui.decide_modal import DecideModalOrigin, DecideModalState, build_decide_modal
@@ -110,7 +109,4 @@ async def handle_decide(
         return
     await ack()
     view = build_decide_modal(initial_form_state(command, deps.now().date()))
-    deps.followups.start(
-        client.views_open(trigger_id=command["trigger_id"], view=view),
-        on_error=report_to(client, reply_to(command)),
-    )
+    open_modal(client, deps, command, view)
