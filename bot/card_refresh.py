@@ -5,28 +5,61 @@ per channel, so a redraw and a thread line per click would be refused in a busy 
 the card only needs to show the latest state. So a decision's redraw waits for its turn in
 Slack's budget (bot/pacing.py), and everything asked for while it waited is drawn at once,
 followed by one thread message carrying the lines gathered meanwhile.
+
+A channel's thread takes about 40 lines a second (a message a second), and clicks can come
+faster for as long as they like. So commitment lines past one message's worth per redraw are
+counted, not kept: the thread says how many more, the card shows where everyone stands, and
+what waits for a redraw stays small however long the burst lasts.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
-from bot.followups import ErrorReporter
 from bot.pacing import SlackPace
+from bot.slack_calls import PrivateReply
 from bot.ui.text import Message
-
-logger = logging.getLogger(__name__)
+from bot.ui.thread import LINES_PER_MESSAGE, build_more_commitments_line
 
 CardKey = tuple[str, int]  # (team_id, decision_id)
 Redraw = Callable[[list[Message]], Awaitable[None]]
+TellFailure = Callable[[Iterable[PrivateReply], Exception], Awaitable[None]]
+# With the line that says how many more, exactly one thread message.
+COMMITMENT_LINES_KEPT = LINES_PER_MESSAGE - 1
+
+
+class _MoreCommitments:
+    """Where "…and N more" goes: after the last commitment line kept."""
+
+
+_MORE = _MoreCommitments()
 
 
 @dataclass
 class _Waiting:
-    lines: list[Message] = field(default_factory=list)
-    reporters: list[ErrorReporter] = field(default_factory=list)
+    # Plain lines are kept as bare strings, which the garbage collector never has to visit.
+    lines: list[str | Message | _MoreCommitments] = field(default_factory=list)
+    commitment_lines: int = 0
+    # Who to tell if the redraw fails: one entry a person, however often they clicked.
+    askers: dict[str, PrivateReply] = field(default_factory=dict)
+
+    def add_line(self, line: Message, *, commitment: bool) -> None:
+        if commitment:
+            self.commitment_lines += 1
+            if self.commitment_lines == COMMITMENT_LINES_KEPT + 1:
+                self.lines.append(_MORE)
+            if self.commitment_lines > COMMITMENT_LINES_KEPT:
+                return  # counted; the thread gets how many more
+        self.lines.append(line if line.blocks else line.text)
+
+    def thread_lines(self) -> list[Message]:
+        return [self._as_message(line) for line in self.lines]
+
+    def _as_message(self, line: str | Message | _MoreCommitments) -> Message:
+        if isinstance(line, _MoreCommitments):
+            return build_more_commitments_line(self.commitment_lines - COMMITMENT_LINES_KEPT)
+        return Message(text=line) if isinstance(line, str) else line
 
 
 class CardRefresher:
@@ -35,18 +68,23 @@ class CardRefresher:
         self._waiting: dict[CardKey, _Waiting] = {}
         self._running: set[CardKey] = set()
 
-    def request(self, key: CardKey, line: Message | None, on_error: ErrorReporter) -> bool:
-        """Asks for a redraw (and a thread line). True when the caller must start `run(key)`."""
+    def request(
+        self, key: CardKey, line: Message | None, asker: PrivateReply, *, commitment: bool = False
+    ) -> bool:
+        """Asks for a redraw (and a thread line). True when the caller must start `run(key)`.
+
+        `commitment` marks a line that may be counted instead of kept in a flood of them.
+        """
         waiting = self._waiting.setdefault(key, _Waiting())
         if line is not None:
-            waiting.lines.append(line)
-        waiting.reporters.append(on_error)
+            waiting.add_line(line, commitment=commitment)
+        waiting.askers[asker.user_id] = asker
         if key in self._running:
             return False
         self._running.add(key)
         return True
 
-    async def run(self, key: CardKey, redraw: Redraw) -> None:
+    async def run(self, key: CardKey, redraw: Redraw, tell_failure: TellFailure) -> None:
         """Redraws until nothing more was asked for; a failed redraw is told to each asker."""
         team_id, _ = key
         try:
@@ -54,16 +92,8 @@ class CardRefresher:
                 await self._pace.card_update(team_id)
                 waiting = self._waiting.pop(key)
                 try:
-                    await redraw(waiting.lines)
+                    await redraw(waiting.thread_lines())
                 except Exception as error:
-                    await _tell_each(waiting.reporters, error)
+                    await tell_failure(waiting.askers.values(), error)
         finally:
             self._running.discard(key)
-
-
-async def _tell_each(reporters: list[ErrorReporter], error: Exception) -> None:
-    for report in reporters:
-        try:
-            await report(error)
-        except Exception:
-            logger.exception("could not tell a person that their card redraw failed")

@@ -77,7 +77,7 @@ def explain_slack_error(error: SlackApiError) -> str:
     return SLACK_ERROR_MESSAGES.get(code, f"Slack answered `{code}`. Please try again in a moment.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PrivateReply:
     """Where to tell one person something only they see."""
 

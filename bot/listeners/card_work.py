@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.card_refresh import CardKey
 from bot.deps import Deps
-from bot.listeners.errors import report_to
+from bot.listeners.errors import report_to, report_to_each
 from bot.services import decisions
 from bot.slack_calls import (
     PrivateReply,
@@ -77,10 +79,15 @@ def refresh_card_of(
     key: CardKey,
     thread_line: Message | None,
     to: PrivateReply,
+    *,
+    commitment: bool = False,
 ) -> None:
-    """refresh_card, for a decision known by its (team_id, decision_id)."""
+    """refresh_card, for a decision known by its (team_id, decision_id).
+
+    `commitment` marks a commitment's thread line, which a flood of clicks may count instead.
+    """
     team_id, decision_id = key
-    if not deps.cards.request(key, thread_line, report_to(client, to)):
+    if not deps.cards.request(key, thread_line, to, commitment=commitment):
         return  # a redraw is under way and will pick this up
 
     async def redraw(lines: list[Message]) -> None:
@@ -92,4 +99,9 @@ def refresh_card_of(
             async with deps.followups.slot():
                 await post_in_thread(client, record.decision, message)
 
-    deps.followups.start(deps.cards.run(key, redraw), on_error=report_to(client, to), bounded=False)
+    async def tell_failure(askers: Iterable[PrivateReply], error: Exception) -> None:
+        await report_to_each(client, askers, error)
+
+    deps.followups.start(
+        deps.cards.run(key, redraw, tell_failure), on_error=report_to(client, to), bounded=False
+    )

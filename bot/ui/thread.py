@@ -36,6 +36,12 @@ def build_commitment_line(user_id: str, stance: Stance, previous: Stance | None)
 LINES_PER_MESSAGE = 40
 
 
+def build_more_commitments_line(count: int) -> Message:
+    """After a message's worth of commitment lines, how many more came in the same burst."""
+    people = "1 more commitment" if count == 1 else f"{count:,} more commitments"
+    return Message(text=f"…and {people} or changes since. The card shows where everyone stands.")
+
+
 def merge_thread_lines(lines: list[Message]) -> list[Message]:
     """Joins consecutive plain lines into one message each; messages with buttons stay whole."""
     merged: list[Message] = []

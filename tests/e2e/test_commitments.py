@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.ids import Action
+from bot.card_refresh import COMMITMENT_LINES_KEPT
 from bot.pacing import CHAT_UPDATE
 from storage import repository
 from tests.conftest import ALICE, BOB, CAROL, CHANNEL, DAN, TEAM
@@ -138,4 +139,57 @@ async def test_a_burst_of_clicks_is_one_card_redraw_and_one_thread_message(
         f"<@{BOB}> agreed and committed.\n"
         f"<@{CAROL}> disagreed and committed.\n"
         f"<@{DAN}> agreed and committed."
+    ]
+
+
+def spend_the_workspace_card_update_budget(bot: BotUnderTest) -> None:
+    """As in a busy workspace: the next redraw has to wait its turn."""
+    for _ in range(CHAT_UPDATE.burst):
+        bot.deps.pace.reserve(("chat.update", TEAM), CHAT_UPDATE)
+
+
+async def test_a_flood_of_commitments_is_one_thread_message_that_counts_the_rest(
+    bot: BotUnderTest,
+) -> None:
+    card = await record_decision(bot, stakeholders=[BOB])
+    spend_the_workspace_card_update_budget(bot)
+    people = [f"U{n:05d}" for n in range(COMMITMENT_LINES_KEPT + 6)]
+    for person in people:
+        await bot.click(card, Action.COMMIT_AGREE, user=person, channel=CHANNEL, settle=False)
+    # The decider's own change in the same wait is never among the lines counted away.
+    await bot.click(card, Action.CLOSE_DECISION, user=ALICE, channel=CHANNEL, settle=False)
+    await bot.settle()
+
+    assert len(await history(bot, "committed")) == len(people)  # every one stored
+    thread = [m["text"] for m in bot.stand_in.thread(CHANNEL, card["ts"])]
+    kept = [f"<@{person}> agreed and committed." for person in people[:COMMITMENT_LINES_KEPT]]
+    more = "\u2026and 6 more commitments or changes since. The card shows where everyone stands."
+    assert thread == [
+        "\n".join([*kept, more]),
+        f"<@{ALICE}> closed this decision. Commitments are final.",
+    ]
+    assert "Closed on" in bot.card_text(CHANNEL)
+
+
+async def test_a_failed_redraw_is_told_once_to_each_person_who_clicked(bot: BotUnderTest) -> None:
+    card = await record_decision(bot, stakeholders=[BOB, CAROL])
+    spend_the_workspace_card_update_budget(bot)
+    bot.stand_in.fail_next(
+        "chat.update", status=500, error="internal_error", retry_after=None, times=3
+    )
+    told_before = len(bot.stand_in.responses)
+    await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL, settle=False)
+    await bot.click(card, Action.COMMIT_DISAGREE, user=BOB, channel=CHANNEL, settle=False)
+    await bot.click(card, Action.COMMIT_AGREE, user=CAROL, channel=CHANNEL, settle=False)
+    await bot.settle()
+
+    told = bot.stand_in.responses[told_before:]
+    assert len(told) == 2  # Bob clicked twice, Carol once: each of them is told once
+    for note in told:
+        assert note["response_type"] == "ephemeral"
+        assert note["text"].startswith("Slack didn't accept that: ")
+    assert [c["stance"] for c in await history(bot, "committed")] == [
+        "agree",
+        "disagree",
+        "agree",
     ]

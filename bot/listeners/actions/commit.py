@@ -47,7 +47,8 @@ async def handle_commit(
         )
     if outcome.changed:
         line = build_commitment_line(user_id, stance, outcome.previous)
-        refresh_card_of(client, deps, (outcome.team_id, outcome.decision_id), line, to)
+        key = (outcome.team_id, outcome.decision_id)
+        refresh_card_of(client, deps, key, line, to, commitment=True)
         return
     deps.followups.start(
         tell_privately(
