@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.ids import Action
 from bot.card_refresh import COMMITMENT_LINES_KEPT
+from bot.ids import Action
 from bot.pacing import CHAT_UPDATE
 from storage import repository
 from tests.conftest import ALICE, BOB, CAROL, CHANNEL, DAN, TEAM
