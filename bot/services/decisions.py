@@ -15,7 +15,7 @@ from bot.services.classification import (
     describe_suggestion,
     suggest_type,
 )
-from bot.services.errors import InvalidInput
+from bot.services.errors import InvalidInput, check_length
 from bot.services.lookup import reload_record, require_decision
 from bot.services.permissions import AdminCheck, admin_matters, ensure_can_manage
 from storage import repository
@@ -79,14 +79,8 @@ def check_wording(
         errors["title"] = "Give the decision a title."
     elif len(title) > TITLE_MAX:
         errors["title"] = f"Keep the title to {TITLE_MAX} characters (it has {len(title)})."
-    if not what_and_why:
-        errors["what_and_why"] = "Say what was decided and why."
-    elif len(what_and_why) > TEXT_MAX:
-        errors["what_and_why"] = f"Keep this to {TEXT_MAX} characters (it has {len(what_and_why)})."
-    if len(options) > TEXT_MAX:
-        errors["options_considered"] = (
-            f"Keep this to {TEXT_MAX} characters (it has {len(options)})."
-        )
+    check_length(errors, "what_and_why", what_and_why, TEXT_MAX, "Say what was decided and why.")
+    check_length(errors, "options_considered", options, TEXT_MAX)
     if len(set(stakeholder_ids)) > STAKEHOLDERS_MAX:
         errors["stakeholders"] = f"Ask at most {STAKEHOLDERS_MAX} people to commit."
     return errors

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.services.errors import InvalidInput, NotAllowed, NotFound
+from bot.services.errors import InvalidInput, NotAllowed, NotFound, check_length
 from bot.services.lookup import reload_record, require_decision
 from bot.services.permissions import ensure_is_decider
 from storage import repository
@@ -25,13 +25,6 @@ class DissentOutcome:
     record: DecisionRecord
     dissent: Dissent
     changed: bool
-
-
-def _check_length(errors: dict[str, str], field: str, text: str, limit: int, empty: str) -> None:
-    if not text and empty:
-        errors[field] = empty
-    elif len(text) > limit:
-        errors[field] = f"Keep this to {limit} characters (it has {len(text)})."
 
 
 async def ensure_can_dissent(
@@ -62,8 +55,8 @@ async def record_dissent(
     """Stores a person's dissent; voicing it again replaces it and asks the decider anew."""
     reason, would_change_mind = reason.strip(), would_change_mind.strip()
     errors: dict[str, str] = {}
-    _check_length(errors, "dissent_reason", reason, REASON_MAX, "Say why you disagree.")
-    _check_length(errors, "dissent_would_change", would_change_mind, WOULD_CHANGE_MAX, "")
+    check_length(errors, "dissent_reason", reason, REASON_MAX, "Say why you disagree.")
+    check_length(errors, "dissent_would_change", would_change_mind, WOULD_CHANGE_MAX)
     if errors:
         raise InvalidInput(errors)
     await ensure_can_dissent(db, team_id=team_id, decision_id=decision_id, user_id=user_id)
@@ -142,8 +135,8 @@ async def answer_dissent(
     """Stores the decider's answer; the same answer twice changes nothing."""
     heard, weighed = heard.strip(), weighed.strip()
     errors: dict[str, str] = {}
-    _check_length(errors, "answer_heard", heard, ANSWER_MAX, "Say what you heard in this dissent.")
-    _check_length(errors, "answer_weighed", weighed, ANSWER_MAX, "Say how you weighed it.")
+    check_length(errors, "answer_heard", heard, ANSWER_MAX, "Say what you heard in this dissent.")
+    check_length(errors, "answer_weighed", weighed, ANSWER_MAX, "Say how you weighed it.")
     if errors:
         raise InvalidInput(errors)
 

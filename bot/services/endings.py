@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot.services.decisions import check_can_manage, manage_decision
-from bot.services.errors import DecisionClosed, InvalidInput
+from bot.services.errors import DecisionClosed, InvalidInput, check_length
 from bot.services.finding import Asker, not_visible
 from bot.services.lookup import reload_record, require_decision
 from bot.services.permissions import AdminCheck, ensure_can_manage
@@ -110,17 +110,11 @@ async def close_decision(
 
 def check_withdraw_reason(reason: str) -> str:
     reason = reason.strip()
-    if not reason:
-        raise InvalidInput(
-            {WITHDRAW_REASON_FIELD: "Say why it is withdrawn: the log keeps it for later."}
-        )
-    if len(reason) > WITHDRAW_REASON_MAX:
-        raise InvalidInput(
-            {
-                WITHDRAW_REASON_FIELD: f"Keep this to {WITHDRAW_REASON_MAX} characters "
-                f"(it has {len(reason)})."
-            }
-        )
+    errors: dict[str, str] = {}
+    why = "Say why it is withdrawn: the log keeps it for later."
+    check_length(errors, WITHDRAW_REASON_FIELD, reason, WITHDRAW_REASON_MAX, why)
+    if errors:
+        raise InvalidInput(errors)
     return reason
 
 

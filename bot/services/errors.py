@@ -29,3 +29,13 @@ class InvalidInput(DecisionError):
     def __init__(self, field_errors: dict[str, str]) -> None:
         super().__init__(" ".join(field_errors.values()))
         self.field_errors = field_errors
+
+
+def check_length(
+    errors: dict[str, str], field: str, text: str, limit: int, empty: str = ""
+) -> None:
+    """Notes in `errors` a text that is empty (when `empty` says what to write) or too long."""
+    if not text and empty:
+        errors[field] = empty
+    elif len(text) > limit:
+        errors[field] = f"Keep this to {limit} characters (it has {len(text)})."

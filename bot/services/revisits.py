@@ -19,7 +19,7 @@ from bot.services.decisions import (
     record_decision,
 )
 from bot.services.endings import SUPERSEDE, end, mark_superseded
-from bot.services.errors import DecisionError, InvalidInput, NotAllowed
+from bot.services.errors import DecisionError, InvalidInput, NotAllowed, check_length
 from bot.services.lookup import reload_record, require_decision
 from bot.services.permissions import AdminCheck, ensure_can_manage
 from storage import repository
@@ -59,14 +59,10 @@ def validate_answer(answer: RevisitAnswer, now: datetime) -> None:
     """Raises InvalidInput naming each field that is wrong."""
     errors: dict[str, str] = {}
     reason, learned = answer.reason.strip(), answer.learned.strip()
-    if answer.disposition is Disposition.REVERSE and not reason:
-        errors["revisit_reason"] = "Say why it is being reversed."
-    if len(reason) > REASON_MAX:
-        errors["revisit_reason"] = f"Keep this to {REASON_MAX} characters (it has {len(reason)})."
-    if len(learned) > LEARNED_MAX:
-        errors["revisit_learned"] = (
-            f"Keep this to {LEARNED_MAX} characters (it has {len(learned)})."
-        )
+    reversing = answer.disposition is Disposition.REVERSE
+    why_reversed = "Say why it is being reversed." if reversing else ""
+    check_length(errors, "revisit_reason", reason, REASON_MAX, why_reversed)
+    check_length(errors, "revisit_learned", learned, LEARNED_MAX)
     if answer.disposition is Disposition.LATER and answer.next_revisit_on is None:
         errors["next_revisit_on"] = "Pick the date to look at it again."
     problem = check_date(answer.next_revisit_on, now, "The next revisit date")
