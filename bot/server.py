@@ -7,9 +7,10 @@ import logging
 import signal
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 
+from bot.slack_request import bolt_request
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -22,8 +23,10 @@ def build_web_app(app: AsyncApp, db: Database) -> web.Application:
     """The aiohttp application Slack's request URL points at."""
 
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
-        bolt_response = await app.async_dispatch(bolt_request)
+        body = await request.text()
+        bolt_response = await app.async_dispatch(
+            bolt_request(body, request.headers, request.query_string)
+        )
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_request: web.Request) -> web.Response:

@@ -13,10 +13,10 @@ from datetime import date
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.deps import Deps
+from bot.slack_request import bolt_request
 from tests.slack_stand_in.requests import (
     FORM,
     app_home_opened_body,
@@ -109,7 +109,7 @@ class BotUnderTest:
         headers = signed_headers(
             secret or self.signing_secret, body, content_type=content_type, timestamp=timestamp
         )
-        return await self.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+        return await self.app.async_dispatch(bolt_request(body, headers))
 
     async def settle(self) -> None:
         """Waits for the work the bot does after its acks (posting, updating, opening)."""

@@ -45,6 +45,15 @@ async def test_decide_opens_the_form_with_the_title_and_records_a_type_2_decisio
     assert card["text"].startswith("Decision: Move billing to Postgres")
 
 
+async def test_a_title_with_the_word_payload_still_opens_the_form(bot: BotUnderTest) -> None:
+    # Bolt's own body parser took any form body containing "payload" for a button click's
+    # and dropped the command: Slack would have shown the person "dispatch_failed".
+    response = await bot.command("Version the webhook payload", user=ALICE, channel=CHANNEL)
+    assert response.status == 200
+    title = next(b for b in bot.latest_view(ALICE).view["blocks"] if b["block_id"] == Block.TITLE)
+    assert title["element"]["initial_value"] == "Version the webhook payload"
+
+
 BASIC = {
     Block.TITLE: "Adopt trunk-based development",
     Block.WHAT_AND_WHY: "Short-lived branches; long ones cost us a week per release.",
