@@ -1,9 +1,13 @@
 """Group commit: writes that arrive together share one SQLite transaction.
 
-A transaction's own cost (begin, commit, the session) is about half of a commit click's write,
-so under a burst the writes queued in the same turn of the event loop commit together. Each
-write still succeeds or fails on its own: if one fails, the group is redone with a savepoint
-per write, so that only the failing write is undone and only its caller sees the error.
+A transaction's own cost (begin, commit, the session) is more than a commit click's statements,
+so writes that arrive together commit together. A group waits a few turns of the event loop
+before it commits: that costs microseconds when the bot is idle, and under a flood of clicks
+lets the requests already read from their sockets reach their writes and join it (measured at
+1,500 clicks/s: 1.06 writes a transaction without the wait, 1.9 with it, and 10% less CPU).
+Each write still succeeds or fails on its own: if one fails, the group is redone with a
+savepoint per write, so that only the failing write is undone and only its caller sees the
+error.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ Transaction = Callable[[Work], Any]
 # Enough to share the cost of a transaction, few enough that a group holds the event loop for
 # only a few milliseconds (each write is about 0.1 ms).
 MAX_WRITES_PER_TRANSACTION = 32
+# Turns of the event loop a group waits for company. In one turn aiohttp reads a request, in
+# the next its handler runs up to the write; more turns added latency without adding writes.
+TURNS_BEFORE_COMMIT = 4
 
 
 class LockedAtBegin(Exception):
@@ -52,7 +59,6 @@ class GroupCommit:
         future: asyncio.Future[T] = loop.create_future()
         self._queued.append((work, future))
         if len(self._queued) == 1:
-            # Runs after the callbacks already due in this turn, which queue their writes too.
             self._start_commit(loop)
         return await future
 
@@ -62,6 +68,8 @@ class GroupCommit:
         task.add_done_callback(self._committing.discard)
 
     async def _commit_queued(self) -> None:
+        for _ in range(TURNS_BEFORE_COMMIT):
+            await asyncio.sleep(0)
         group = self._queued[:MAX_WRITES_PER_TRANSACTION]
         del self._queued[:MAX_WRITES_PER_TRANSACTION]
         if self._queued:

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session
 
 from bot.services.commitments import record_commitment
@@ -71,6 +72,24 @@ async def test_a_failing_write_in_a_group_fails_alone_and_leaves_nothing_behind(
     assert isinstance(broken.exception(), RuntimeError)
     assert isinstance(missing.exception(), NotFound)
     assert await stored_kinds(db, decision_id) == ["recorded"] + ["committed"] * 3
+
+
+async def test_writes_queued_a_few_turns_of_the_loop_apart_share_a_transaction(
+    db: Database,
+) -> None:
+    decision_id = await a_decision(db)
+    commits: list[object] = []
+    event.listen(db.write_engine, "commit", commits.append)
+
+    first = commit(db, decision_id, "U2")
+    for _ in range(2):  # as a request read from its socket a little later would
+        await asyncio.sleep(0)
+    second = commit(db, decision_id, "U3")
+    await asyncio.wait([first, second])
+
+    assert [f.exception() for f in (first, second)] == [None, None]
+    assert len(commits) == 1
+    assert await stored_kinds(db, decision_id) == ["recorded", "committed", "committed"]
 
 
 async def test_a_write_waits_for_another_processs_lock_without_blocking_the_loop(
