@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +15,7 @@ from bot.services.digest import DigestSchedule
 from bot.slack_calls import AdminDirectory
 from storage.db import Database
 
-DEPS_KEY = "decisionbot"
+DEPS_KEY = "decisionbot"  # where bot/app.py puts Deps in each request's context
 
 
 def utc_now() -> datetime:
@@ -45,13 +45,3 @@ def deps_of(context: Any) -> Deps:
     deps = context[DEPS_KEY]
     assert isinstance(deps, Deps)
     return deps
-
-
-def deps_middleware(deps: Deps) -> Callable[..., Awaitable[None]]:
-    """Global middleware putting `deps` in every request's context. It opens nothing."""
-
-    async def inject_deps(context: Any, next: Callable[[], Awaitable[None]]) -> None:
-        context[DEPS_KEY] = deps
-        await next()
-
-    return inject_deps

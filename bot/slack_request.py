@@ -43,13 +43,13 @@ def bolt_request(
     raw_body: str, headers: Mapping[str, str], query_string: str = ""
 ) -> AsyncBoltRequest:
     """Bolt's HTTP-mode request for this body, parsed by `parse_slack_body`."""
-    content_type = extract_content_type(build_normalized_headers(dict(headers)))
+    normalized = build_normalized_headers(dict(headers))
     # Bolt takes an already parsed body only in Socket Mode. Switching the request back to
     # HTTP mode afterwards restores the raw body that the signature check reads.
     request = AsyncBoltRequest(
-        body=parse_slack_body(raw_body, content_type),
+        body=parse_slack_body(raw_body, extract_content_type(normalized)),
         query=query_string,
-        headers=dict(headers),
+        headers=normalized,  # already normalized, so Bolt only copies it
         mode="socket_mode",
     )
     request.raw_body = raw_body

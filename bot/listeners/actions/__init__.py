@@ -1,5 +1,7 @@
 """Button clicks and the inputs that redraw the /decide form."""
 
+import re
+
 from slack_bolt.async_app import AsyncApp
 
 from bot.ids import Action
@@ -16,10 +18,14 @@ from bot.listeners.actions.finding import handle_home_page, handle_list_page
 from bot.listeners.actions.post_card import handle_post_card
 from bot.listeners.actions.revisit import handle_open_revisit
 
+COMMIT_BUTTONS = re.compile(f"^({Action.COMMIT_AGREE}|{Action.COMMIT_DISAGREE})$")
+
+
+def register_commit_buttons(app: AsyncApp) -> None:
+    app.action(COMMIT_BUTTONS)(handle_commit)
+
 
 def register(app: AsyncApp) -> None:
-    app.action(Action.COMMIT_AGREE)(handle_commit)
-    app.action(Action.COMMIT_DISAGREE)(handle_commit)
     app.action(Action.OPEN_DISSENT)(handle_open_dissent)
     app.action(Action.OPEN_ANSWER)(handle_open_answer)
     app.action(Action.OPEN_CHANGE_TYPE)(handle_open_change_type)
