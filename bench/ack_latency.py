@@ -372,15 +372,19 @@ async def main_async(seconds: float, repeats: int) -> None:
             f"{'met' if commit_held * 2 >= bare_held else 'NOT met'}"
         )
         print("\ncommit click p99 / bare p99 at the same rate (medians):")
-        within = True
+        within_up_to = 0  # the highest rate with the clicks' p99 within 3x, there and below
+        still_within = True
         for step in results["decisionbot commit click"]:
             if step.rate in bare_steps and step.held and bare_steps[step.rate].held:
                 ratio = step.p99_ms / bare_steps[step.rate].p99_ms
-                within = within and ratio <= 3
+                still_within = still_within and ratio <= 3
+                if still_within:
+                    within_up_to = step.rate
                 print(f"  {step.rate:>6}/s  {ratio:5.2f}x")
         print(
-            "goal, commit click p99 within 3x the bare app's at every rate both held: "
-            f"{'met' if within else 'NOT met'}"
+            "goal, commit clicks hold half the bare app's rate with p99 within 3x its p99: "
+            f"within 3x up to {within_up_to}/s, half the bare app's rate is {bare_held / 2:g}/s, "
+            f"{'met' if within_up_to * 2 >= bare_held else 'NOT met'}"
         )
         print(
             f"\npeak memory: decisionbot {peak_rss_mb(bot.pid):.0f} MB, bare app {peak_rss_mb(bare.pid):.0f} MB"
