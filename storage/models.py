@@ -3,6 +3,10 @@
 Timestamps are timezone-aware UTC in Python; SQLite keeps them as naive UTC,
 which `UTCDateTime` converts on the way in and out. Every row carries its
 Slack team id so that every query can be scoped by team.
+
+A decision's people (stakeholders, commitments, dissent) are indexed by (team_id,
+decision_id), the way they are always asked for. With an index on team_id alone, SQLite
+chose it and read every row the team had to find one decision's.
 """
 
 from __future__ import annotations
@@ -113,21 +117,28 @@ class Decision(SQLModel, table=True):
 class Stakeholder(SQLModel, table=True):
     """A person whose commitment the decider asked for."""
 
-    __table_args__ = (Index("ix_stakeholder_team_user", "team_id", "user_id"),)
+    __table_args__ = (
+        Index("ix_stakeholder_team_user", "team_id", "user_id"),
+        Index("ix_stakeholder_team_decision", "team_id", "decision_id", "user_id"),
+    )
 
     decision_id: int = Field(foreign_key="decision.id", primary_key=True, ondelete="CASCADE")
     user_id: str = Field(primary_key=True, max_length=32)
-    team_id: str = Field(max_length=32, index=True)
+    team_id: str = Field(max_length=32)
 
 
 class Commitment(SQLModel, table=True):
     """One person's current stance on one decision; changes are kept in the history."""
 
-    __table_args__ = (UniqueConstraint("decision_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("decision_id", "user_id"),
+        # The card lists the first people to commit: read in order, it stops after a few.
+        Index("ix_commitment_team_decision_committed", "team_id", "decision_id", "committed_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     decision_id: int = Field(foreign_key="decision.id", ondelete="CASCADE")
-    team_id: str = Field(max_length=32, index=True)
+    team_id: str = Field(max_length=32)
     user_id: str = Field(max_length=32)
     stance: Stance
     committed_at: datetime = utc_column()
@@ -137,9 +148,11 @@ class EarlierCommitment(SQLModel, table=True):
     """A commitment given to an earlier version: the decision has since changed materially,
     so the person is asked to commit again. Kept to show on the card and in the export."""
 
+    __table_args__ = (Index("ix_earliercommitment_team_decision", "team_id", "decision_id"),)
+
     decision_id: int = Field(foreign_key="decision.id", primary_key=True, ondelete="CASCADE")
     user_id: str = Field(primary_key=True, max_length=32)
-    team_id: str = Field(max_length=32, index=True)
+    team_id: str = Field(max_length=32)
     stance: Stance
     committed_at: datetime = utc_column()
     outdated_at: datetime = utc_column()  # when the edit that outdated it was made
@@ -148,11 +161,14 @@ class EarlierCommitment(SQLModel, table=True):
 class Dissent(SQLModel, table=True):
     """Someone's reasoned disagreement and, once given, the decider's answer to it."""
 
-    __table_args__ = (UniqueConstraint("decision_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("decision_id", "user_id"),
+        Index("ix_dissent_team_decision_created", "team_id", "decision_id", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     decision_id: int = Field(foreign_key="decision.id", ondelete="CASCADE")
-    team_id: str = Field(max_length=32, index=True)
+    team_id: str = Field(max_length=32)
     user_id: str = Field(max_length=32)
     reason: str = long_text()
     would_change_mind: str | None = long_text(nullable=True)
@@ -237,11 +253,14 @@ class Outcome(StrEnum):
 class DecisionReview(SQLModel, table=True):
     """What was done at a revisit, and whether the decision was right: how decisions held up."""
 
-    __table_args__ = (UniqueConstraint("decision_id", "due_on"),)
+    __table_args__ = (
+        UniqueConstraint("decision_id", "due_on"),
+        Index("ix_decisionreview_team_decision_recorded", "team_id", "decision_id", "recorded_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     decision_id: int = Field(foreign_key="decision.id", ondelete="CASCADE")
-    team_id: str = Field(max_length=32, index=True)
+    team_id: str = Field(max_length=32)
     due_on: date  # the revisit date this answers
     disposition: Disposition
     reason: str | None = long_text(nullable=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -33,15 +33,26 @@ class DecisionRecord:
 
     decision: Decision
     stakeholder_ids: list[str]
+    # In the order given. Everyone's, unless the record was loaded for a card (see
+    # load_decision_record's `others_shown`), which holds the people the card can show.
     commitments: dict[str, Commitment]
     dissents: list[Dissent] = field(default_factory=list)
     # Given to a version since changed materially, by people who haven't committed again.
     earlier: dict[str, EarlierCommitment] = field(default_factory=dict)
+    # How many have committed, when `commitments` holds only some of them.
+    counted_commitments: int | None = None
 
     @property
     def id(self) -> int:
         assert self.decision.id is not None
         return self.decision.id
+
+    @property
+    def commitment_count(self) -> int:
+        """How many people have committed, whether or not all were loaded."""
+        if self.counted_commitments is None:
+            return len(self.commitments)
+        return self.counted_commitments
 
 
 def insert_decision(
@@ -71,39 +82,68 @@ def find_decision_by_view(
 
 
 def load_decision_record(
-    session: Session, *, team_id: str, decision_id: int
+    session: Session, *, team_id: str, decision_id: int, others_shown: int | None = None
 ) -> DecisionRecord | None:
+    """The decision with its people.
+
+    With `others_shown`, only as much as a card shows, however many have committed: every
+    commitment of the people asked and the dissenters, the first `others_shown` of everyone
+    else's, and how many there are in all. A card redraw then costs the same at 10 or 10,000
+    commitments.
+    """
     decision = get_decision(session, team_id=team_id, decision_id=decision_id)
     if decision is None:
         return None
-    stakeholders = session.exec(
-        select(Stakeholder.user_id)
-        .where(Stakeholder.team_id == team_id, Stakeholder.decision_id == decision_id)
-        .order_by(col(Stakeholder.user_id))
+    of_decision = (Commitment.team_id == team_id, Commitment.decision_id == decision_id)
+    in_order = (col(Commitment.committed_at), col(Commitment.id))
+    stakeholder_ids = list(
+        session.exec(
+            select(Stakeholder.user_id)
+            .where(Stakeholder.team_id == team_id, Stakeholder.decision_id == decision_id)
+            .order_by(col(Stakeholder.user_id))
+        ).all()
     )
-    commitments = session.exec(
-        select(Commitment)
-        .where(Commitment.team_id == team_id, Commitment.decision_id == decision_id)
-        .order_by(col(Commitment.committed_at))
+    dissents = list(
+        session.exec(
+            select(Dissent)
+            .where(Dissent.team_id == team_id, Dissent.decision_id == decision_id)
+            .order_by(col(Dissent.created_at))
+        ).all()
     )
-    dissents = session.exec(
-        select(Dissent)
-        .where(Dissent.team_id == team_id, Dissent.decision_id == decision_id)
-        .order_by(col(Dissent.created_at))
+    earlier_of_decision = select(EarlierCommitment).where(
+        EarlierCommitment.team_id == team_id, EarlierCommitment.decision_id == decision_id
     )
-    current = {commitment.user_id: commitment for commitment in commitments.all()}
-    earlier = session.exec(
-        select(EarlierCommitment).where(
-            EarlierCommitment.team_id == team_id, EarlierCommitment.decision_id == decision_id
-        )
-    )
+    counted: int | None = None
+    if others_shown is None:
+        commitments = session.exec(select(Commitment).where(*of_decision).order_by(*in_order))
+        current = {commitment.user_id: commitment for commitment in commitments.all()}
+    else:
+        named = list(dict.fromkeys([*stakeholder_ids, *(d.user_id for d in dissents)]))
+        of_named = session.exec(
+            select(Commitment).where(*of_decision, col(Commitment.user_id).in_(named))
+        ).all()
+        of_others = session.exec(
+            select(Commitment)
+            .where(*of_decision, col(Commitment.user_id).not_in(named))
+            .order_by(*in_order)
+            .limit(others_shown)
+        ).all()
+        current = {c.user_id: c for c in sorted([*of_named, *of_others], key=_commit_order)}
+        counted = session.exec(select(func.count()).where(*of_decision)).one()
+        earlier_of_decision = earlier_of_decision.where(col(EarlierCommitment.user_id).in_(named))
+    earlier = session.exec(earlier_of_decision).all()
     return DecisionRecord(
         decision=decision,
-        stakeholder_ids=list(stakeholders.all()),
+        stakeholder_ids=stakeholder_ids,
         commitments=current,
-        dissents=list(dissents.all()),
-        earlier={e.user_id: e for e in earlier.all() if e.user_id not in current},
+        dissents=dissents,
+        earlier={e.user_id: e for e in earlier if e.user_id not in current},
+        counted_commitments=counted,
     )
+
+
+def _commit_order(commitment: Commitment) -> tuple[datetime, int]:
+    return commitment.committed_at, commitment.id or 0
 
 
 def get_dissent(session: Session, *, team_id: str, dissent_id: int) -> Dissent | None:

@@ -20,6 +20,7 @@ from bot.slack_calls import (
     tell_privately,
     update_card,
 )
+from bot.ui.card import PEOPLE_SHOWN_MAX
 from bot.ui.text import Message
 from bot.ui.thread import build_card_not_posted, merge_thread_lines
 from storage.models import Decision
@@ -92,7 +93,10 @@ def refresh_card_of(
 
     async def redraw(lines: list[Message]) -> None:
         async with deps.followups.slot():
-            record = await decisions.load_record(deps.db, team_id=team_id, decision_id=decision_id)
+            # Redrawn again and again in a flood of clicks: load only what the card shows.
+            record = await decisions.load_record(
+                deps.db, team_id=team_id, decision_id=decision_id, others_shown=PEOPLE_SHOWN_MAX
+            )
             await update_card(client, record)
         for message in merge_thread_lines(lines):
             await deps.pace.channel_post(team_id, record.decision.channel_id)

@@ -180,9 +180,14 @@ def validate_draft(draft: DecisionDraft, now: datetime) -> Decision:
     )
 
 
-async def load_record(db: Database, *, team_id: str, decision_id: int) -> DecisionRecord:
+async def load_record(
+    db: Database, *, team_id: str, decision_id: int, others_shown: int | None = None
+) -> DecisionRecord:
+    """The decision with its people; with `others_shown`, only as many as a card shows."""
     return await db.read(
-        lambda session: reload_record(session, team_id=team_id, decision_id=decision_id)
+        lambda session: reload_record(
+            session, team_id=team_id, decision_id=decision_id, others_shown=others_shown
+        )
     )
 
 

@@ -75,18 +75,28 @@ def describe_person(record: DecisionRecord, user_id: str) -> str:
 
 
 def people_on_card(record: DecisionRecord) -> list[str]:
-    """Stakeholders first (in the order asked), then anyone else who committed or dissented."""
+    """Stakeholders first (in the order asked), then anyone else who dissented or committed.
+
+    Of those who committed, only the ones loaded (all, unless it was loaded for a card).
+    """
     people = list(record.stakeholder_ids)
     people += [d.user_id for d in record.dissents if d.user_id not in people]
     people += [u for u in record.commitments if u not in people]
     return people
 
 
+def count_people_on_card(record: DecisionRecord) -> int:
+    """How many people the card would list if it had room for everyone."""
+    named = {*record.stakeholder_ids, *(d.user_id for d in record.dissents)}
+    named_committed = sum(1 for user_id in named if user_id in record.commitments)
+    return len(named) + record.commitment_count - named_committed
+
+
 def summarize_commitments(record: DecisionRecord) -> str:
     asked = record.stakeholder_ids
     committed = sum(1 for user_id in asked if user_id in record.commitments)
     parts = [f"{committed} of {len(asked)} asked have committed"] if asked else []
-    others = sum(1 for user_id in record.commitments if user_id not in asked)
+    others = record.commitment_count - committed
     if others:
         parts.append(f"{others} more committed")
     unanswered = sum(1 for d in record.dissents if not d.is_answered)
@@ -96,10 +106,11 @@ def summarize_commitments(record: DecisionRecord) -> str:
 
 
 def _people_blocks(record: DecisionRecord) -> list[Block]:
-    people = people_on_card(record)
-    lines = [describe_person(record, user_id) for user_id in people[:PEOPLE_SHOWN_MAX]]
-    if len(people) > PEOPLE_SHOWN_MAX:
-        lines.append(f"…and {len(people) - PEOPLE_SHOWN_MAX} more")
+    shown = people_on_card(record)[:PEOPLE_SHOWN_MAX]
+    lines = [describe_person(record, user_id) for user_id in shown]
+    people_count = count_people_on_card(record)
+    if people_count > PEOPLE_SHOWN_MAX:
+        lines.append(f"…and {people_count - PEOPLE_SHOWN_MAX} more")
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(text=f"*Commitments* · {summarize_commitments(record)}")

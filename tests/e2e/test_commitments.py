@@ -7,6 +7,7 @@ import json
 from bot.card_refresh import COMMITMENT_LINES_KEPT
 from bot.ids import Action
 from bot.pacing import CHAT_UPDATE
+from bot.ui.card import PEOPLE_SHOWN_MAX
 from storage import repository
 from tests.conftest import ALICE, BOB, CAROL, CHANNEL, DAN, TEAM
 from tests.e2e.flows import record_decision
@@ -193,3 +194,23 @@ async def test_a_failed_redraw_is_told_once_to_each_person_who_clicked(bot: BotU
         "disagree",
         "agree",
     ]
+
+
+async def test_a_card_with_more_people_than_room_lists_the_first_and_counts_the_rest(
+    bot: BotUnderTest,
+) -> None:
+    card = await record_decision(bot, stakeholders=[BOB, CAROL])
+    others = [f"U{n:05d}" for n in range(PEOPLE_SHOWN_MAX + 5)]
+    for person in others:
+        await bot.click(card, Action.COMMIT_AGREE, user=person, channel=CHANNEL, settle=False)
+    await bot.click(card, Action.COMMIT_DISAGREE, user=BOB, channel=CHANNEL, settle=False)
+    await bot.settle()
+
+    text = bot.card_text(CHANNEL)
+    assert f"1 of 2 asked have committed · {len(others)} more committed" in text
+    assert f"<@{BOB}> disagreed and committed" in text  # asked, and the last to click
+    assert f"<@{CAROL}> waiting" in text
+    room_for_others = PEOPLE_SHOWN_MAX - 2
+    assert f"<@{others[room_for_others - 1]}> agreed" in text
+    assert f"<@{others[room_for_others]}>" not in text
+    assert f"…and {len(others) - room_for_others} more" in text
