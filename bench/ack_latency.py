@@ -77,7 +77,7 @@ class Step:
     p99_ms: float
     errors: int
     sent: int
-    p99_each_ms: tuple[float, ...] = ()  # each repeat's p99, when this is their median
+    p99_each_ms: tuple[float, ...] = ()  # each pass's p99, when this is their median
 
     @property
     def held(self) -> bool:

@@ -94,8 +94,6 @@ def load_decision_record(
     decision = get_decision(session, team_id=team_id, decision_id=decision_id)
     if decision is None:
         return None
-    of_decision = (Commitment.team_id == team_id, Commitment.decision_id == decision_id)
-    in_order = (col(Commitment.committed_at), col(Commitment.id))
     stakeholder_ids = list(
         session.exec(
             select(Stakeholder.user_id)
@@ -110,40 +108,39 @@ def load_decision_record(
             .order_by(col(Dissent.created_at))
         ).all()
     )
-    earlier_of_decision = select(EarlierCommitment).where(
+    earlier = select(EarlierCommitment).where(
         EarlierCommitment.team_id == team_id, EarlierCommitment.decision_id == decision_id
     )
+    of_this_decision = (Commitment.team_id == team_id, Commitment.decision_id == decision_id)
+    of_decision = select(Commitment).where(*of_this_decision)
     counted: int | None = None
     if others_shown is None:
-        commitments = session.exec(select(Commitment).where(*of_decision).order_by(*in_order))
-        current = {commitment.user_id: commitment for commitment in commitments.all()}
+        commitments = list(session.exec(of_decision.order_by(*_COMMIT_ORDER)).all())
     else:
         named = list(dict.fromkeys([*stakeholder_ids, *(d.user_id for d in dissents)]))
-        of_named = session.exec(
-            select(Commitment).where(*of_decision, col(Commitment.user_id).in_(named))
-        ).all()
-        of_others = session.exec(
-            select(Commitment)
-            .where(*of_decision, col(Commitment.user_id).not_in(named))
-            .order_by(*in_order)
-            .limit(others_shown)
-        ).all()
-        current = {c.user_id: c for c in sorted([*of_named, *of_others], key=_commit_order)}
-        counted = session.exec(select(func.count()).where(*of_decision)).one()
-        earlier_of_decision = earlier_of_decision.where(col(EarlierCommitment.user_id).in_(named))
-    earlier = session.exec(earlier_of_decision).all()
+        commitments = [
+            *session.exec(of_decision.where(col(Commitment.user_id).in_(named))).all(),
+            *session.exec(
+                of_decision.where(col(Commitment.user_id).not_in(named))
+                .order_by(*_COMMIT_ORDER)
+                .limit(others_shown)
+            ).all(),
+        ]
+        commitments.sort(key=lambda c: (c.committed_at, c.id or 0))
+        counted = session.exec(select(func.count()).where(*of_this_decision)).one()
+        earlier = earlier.where(col(EarlierCommitment.user_id).in_(named))
+    current = {commitment.user_id: commitment for commitment in commitments}
     return DecisionRecord(
         decision=decision,
         stakeholder_ids=stakeholder_ids,
         commitments=current,
         dissents=dissents,
-        earlier={e.user_id: e for e in earlier if e.user_id not in current},
+        earlier={e.user_id: e for e in session.exec(earlier).all() if e.user_id not in current},
         counted_commitments=counted,
     )
 
 
-def _commit_order(commitment: Commitment) -> tuple[datetime, int]:
-    return commitment.committed_at, commitment.id or 0
+_COMMIT_ORDER = (col(Commitment.committed_at), col(Commitment.id))
 
 
 def get_dissent(session: Session, *, team_id: str, dissent_id: int) -> Dissent | None:
