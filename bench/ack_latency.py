@@ -252,10 +252,7 @@ async def measure(
     for rate in RATES:
         step = await run_step(url, make_body, rate, seconds, target)
         steps.append(step)
-        print(
-            f"  {target:<34} {rate:>6}/s  p50 {step.p50_ms:7.1f} ms  p99 {step.p99_ms:7.1f} ms  errors {step.errors}",
-            flush=True,
-        )
+        print(f"  {target:<34} {rate:>6}/s  {describe(step)}", flush=True)
         await asyncio.sleep(1.0)  # let follow-ups finish before the next step
         if not step.held:
             break

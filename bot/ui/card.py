@@ -105,12 +105,18 @@ def summarize_commitments(record: DecisionRecord) -> str:
     return " · ".join(parts) or "Nobody was asked to commit; anyone here can."
 
 
-def _people_blocks(record: DecisionRecord) -> list[Block]:
+def describe_people(record: DecisionRecord) -> list[str]:
+    """A line for each of the first people on the card, then how many more there are."""
     shown = people_on_card(record)[:PEOPLE_SHOWN_MAX]
     lines = [describe_person(record, user_id) for user_id in shown]
     people_count = count_people_on_card(record)
     if people_count > PEOPLE_SHOWN_MAX:
         lines.append(f"…and {people_count - PEOPLE_SHOWN_MAX} more")
+    return lines
+
+
+def _people_blocks(record: DecisionRecord) -> list[Block]:
+    lines = describe_people(record)
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(text=f"*Commitments* · {summarize_commitments(record)}")

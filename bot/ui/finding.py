@@ -20,13 +20,7 @@ from slack_sdk.models.blocks import (
 from bot.ids import Action
 from bot.services.classification import TYPE_LABEL
 from bot.services.finding import HOME_PAGE, FullDecision, HomeData, HomeSection
-from bot.ui.card import (
-    PEOPLE_SHOWN_MAX,
-    commit_buttons,
-    describe_person,
-    describe_status,
-    people_on_card,
-)
+from bot.ui.card import commit_buttons, describe_people, describe_status
 from bot.ui.revisits import DISPOSITION_DONE, OUTCOME_LABEL, build_revisit_actions
 from bot.ui.text import Message, block_dicts, format_date, mention, quoted_title, safe_mrkdwn
 from storage.finding import SEARCH_COUNT_MAX, Found
@@ -187,11 +181,8 @@ def build_full_decision(full: FullDecision, link: Linker) -> Message:
                 )
             )
         )
-    people = people_on_card(record)
-    if people:
-        lines = [describe_person(record, u) for u in people[:PEOPLE_SHOWN_MAX]]
-        if len(people) > PEOPLE_SHOWN_MAX:
-            lines.append(f"\u2026and {len(people) - PEOPLE_SHOWN_MAX} more")
+    lines = describe_people(record)
+    if lines:
         blocks.append(
             SectionBlock(text=MarkdownTextObject(text="*Commitments*\n" + "\n".join(lines)[:2900]))
         )
