@@ -111,23 +111,23 @@ def load_decision_record(
     earlier = select(EarlierCommitment).where(
         EarlierCommitment.team_id == team_id, EarlierCommitment.decision_id == decision_id
     )
-    of_this_decision = (Commitment.team_id == team_id, Commitment.decision_id == decision_id)
-    of_decision = select(Commitment).where(*of_this_decision)
+    this_decisions = (Commitment.team_id == team_id, Commitment.decision_id == decision_id)
+    commitments_query = select(Commitment).where(*this_decisions)
     counted: int | None = None
     if others_shown is None:
-        commitments = list(session.exec(of_decision.order_by(*_COMMIT_ORDER)).all())
+        commitments = list(session.exec(commitments_query.order_by(*_COMMIT_ORDER)).all())
     else:
         named = list(dict.fromkeys([*stakeholder_ids, *(d.user_id for d in dissents)]))
         commitments = [
-            *session.exec(of_decision.where(col(Commitment.user_id).in_(named))).all(),
+            *session.exec(commitments_query.where(col(Commitment.user_id).in_(named))).all(),
             *session.exec(
-                of_decision.where(col(Commitment.user_id).not_in(named))
+                commitments_query.where(col(Commitment.user_id).not_in(named))
                 .order_by(*_COMMIT_ORDER)
                 .limit(others_shown)
             ).all(),
         ]
         commitments.sort(key=lambda c: (c.committed_at, c.id or 0))
-        counted = session.exec(select(func.count()).where(*of_this_decision)).one()
+        counted = session.exec(select(func.count()).where(*this_decisions)).one()
         earlier = earlier.where(col(EarlierCommitment.user_id).in_(named))
     current = {commitment.user_id: commitment for commitment in commitments}
     return DecisionRecord(

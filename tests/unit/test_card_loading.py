@@ -38,9 +38,9 @@ async def a_busy_decision(db: Database, *, others: int) -> int:
     )
     decision_id = (await record_decision(db, draft=draft, now=NOW)).record.id
     # Another decision in the same team, whose people must not show up on this one's card.
-    await record_decision(db, draft=draft, now=NOW)
+    elsewhere = (await record_decision(db, draft=draft, now=NOW)).record.id
     await record_commitment(
-        db, team_id=TEAM, decision_id=2, user_id="U0ELSEWHERE", stance=Stance.AGREE, now=NOW
+        db, team_id=TEAM, decision_id=elsewhere, user_id="U0ELSEWHERE", stance=Stance.AGREE, now=NOW
     )
     at = NOW
     for n in range(others):

@@ -18,7 +18,9 @@ from bot.listeners.actions.finding import handle_home_page, handle_list_page
 from bot.listeners.actions.post_card import handle_post_card
 from bot.listeners.actions.revisit import handle_open_revisit
 
-COMMIT_BUTTONS = re.compile(f"^({Action.COMMIT_AGREE}|{Action.COMMIT_DISAGREE})$")
+COMMIT_BUTTONS = re.compile(
+    f"^({re.escape(Action.COMMIT_AGREE)}|{re.escape(Action.COMMIT_DISAGREE)})$"
+)
 
 
 def register_commit_buttons(app: AsyncApp) -> None:
