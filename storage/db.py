@@ -28,7 +28,7 @@ from sqlmodel import Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import models  # noqa: F401  (registers every table on SQLModel.metadata)
-from storage.checkpoints import Checkpointer
+from storage.checkpoints import LOG_SIZE_LIMIT_BYTES, Checkpointer
 from storage.group_commit import GroupCommit, LockedAtBegin
 from storage.search_index import create_search_indexes
 
@@ -91,6 +91,7 @@ def _configure_sqlite(engine: Engine, *, read_only: bool) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         if not read_only:
             cursor.execute("PRAGMA wal_autocheckpoint=0")  # storage/checkpoints.py does it
+            cursor.execute(f"PRAGMA journal_size_limit={LOG_SIZE_LIMIT_BYTES}")
         if read_only:
             cursor.execute("PRAGMA query_only=ON")
         cursor.close()
@@ -147,8 +148,8 @@ class Database:
         _configure_sqlite(self.thread_read_engine, read_only=True)
         self._write_connection: Connection | None = None
         assert url.database is not None  # _normalise refuses an in-memory database
-        self._checkpointer = Checkpointer(url.database)
         self._group_commit = GroupCommit(self._transaction, lock_wait_seconds=lock_wait_seconds)
+        self._checkpointer = Checkpointer(url.database, hold_writes=self._group_commit.held)
         self._read_sessions = async_sessionmaker(
             self.read_engine, class_=AsyncSession, expire_on_commit=False
         )

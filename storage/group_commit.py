@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -53,6 +54,7 @@ class GroupCommit:
         self._lock_wait_seconds = lock_wait_seconds
         self._queued: list[tuple[Work, asyncio.Future[Any]]] = []
         self._committing: set[asyncio.Task[None]] = set()
+        self._resume: asyncio.Future[None] | None = None  # set while writes are held
 
     async def write(self, work: Callable[[Session], T]) -> T:
         loop = asyncio.get_running_loop()
@@ -61,6 +63,20 @@ class GroupCommit:
         if len(self._queued) == 1:
             self._start_commit(loop)
         return await future
+
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        """No transaction starts while the block runs; writes queue up and commit after it.
+
+        Transactions run start to finish on the event loop, so none is half done meanwhile.
+        """
+        resume = asyncio.get_running_loop().create_future()
+        self._resume = resume
+        try:
+            yield
+        finally:
+            self._resume = None
+            resume.set_result(None)
 
     def _start_commit(self, loop: asyncio.AbstractEventLoop) -> None:
         task = loop.create_task(self._commit_queued())
@@ -87,6 +103,8 @@ class GroupCommit:
         deadline = time.monotonic() + self._lock_wait_seconds
         pause = 0.001
         while True:
+            while self._resume is not None:
+                await self._resume
             try:
                 return self._commit(works)
             except LockedAtBegin:

@@ -8,16 +8,16 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlmodel import Session
 
 from bot.services.commitments import record_commitment
 from bot.services.decisions import DecisionDraft, record_decision
 from bot.services.errors import NotFound
-from storage import repository
+from storage import checkpoints, repository
 from storage.checkpoints import CHECKPOINT_EVERY_COMMITS
 from storage.db import Database, UnsupportedDatabase
-from storage.group_commit import DatabaseBusy
+from storage.group_commit import DatabaseBusy, GroupCommit
 from storage.models import Stance
 from tests.conftest import NOW
 
@@ -180,3 +180,63 @@ async def test_the_log_is_checkpointed_off_the_loop_every_so_many_commits(tmp_pa
     assert sqlite3.connect(path).execute("SELECT count(*) FROM filler").fetchone() == (
         CHECKPOINT_EVERY_COMMITS - 1,
     )
+
+
+def add_filler(session: Session) -> None:
+    connection = session.connection()
+    connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS filler (x BLOB)")
+    connection.exec_driver_sql("INSERT INTO filler VALUES (randomblob(12000))")  # 4 pages
+
+
+async def test_a_steady_stream_of_writes_keeps_the_log_from_growing_without_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small figures, so that a few hundred transactions go through several restarts. With the
+    # second pass turned off (a limit no log reaches), this log grows to about 32 MB.
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_EVERY_COMMITS", 20)
+    monkeypatch.setattr(checkpoints, "RESTART_AFTER_FRAMES", 300)
+    path = tmp_path / "decisionbot.db"
+    db = Database(f"sqlite:///{path}")
+    await db.create_tables()
+    log = Path(f"{path}-wal")
+    largest_log = 0
+
+    def log_size() -> int:
+        return log.stat().st_size
+
+    async def keep_writing(count: int) -> None:
+        nonlocal largest_log
+        for _ in range(count):
+            await db.write(add_filler)
+            largest_log = max(largest_log, log_size())
+
+    # Four writers that never pause: the loop always has a transaction to commit.
+    await asyncio.gather(*(keep_writing(500) for _ in range(4)))
+    await db.close()
+
+    assert largest_log < 8_000_000
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM filler").fetchone() == (2000,)
+
+
+async def test_writes_wait_while_held_then_commit_with_nothing_lost(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'held.db'}")
+
+    def transaction(work: object) -> object:
+        with Session(engine) as session, session.begin():
+            return work(session)  # type: ignore[operator]
+
+    def stored() -> int:
+        with engine.connect() as connection:
+            return int(connection.exec_driver_sql("SELECT count(*) FROM filler").scalar_one())
+
+    group = GroupCommit(transaction, lock_wait_seconds=1)
+    await group.write(add_filler)
+
+    async with group.held():
+        waiting = [asyncio.ensure_future(group.write(add_filler)) for _ in range(3)]
+        await asyncio.sleep(0.05)  # many turns of the loop
+        assert not any(write.done() for write in waiting)
+        assert stored() == 1
+    await asyncio.gather(*waiting)
+    assert stored() == 4
+    engine.dispose()
