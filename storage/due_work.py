@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, or_, update
+from sqlalchemy import ColumnElement, exists, or_, tuple_, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -244,26 +244,49 @@ def end_commit_periods(session: Session, *, today: date, now: datetime) -> list[
     return ended
 
 
+# Keys looked up in one statement: two bound parameters each, well within SQLite's limit.
+_KEYS_PER_QUERY = 500
+
+
+def not_yet_planned(session: Session, occasions: list[Occasion]) -> list[Occasion]:
+    """The occasions not stored yet: a sweep finds the same digests and reminders each time."""
+    new: list[Occasion] = []
+    for start in range(0, len(occasions), _KEYS_PER_QUERY):
+        batch = occasions[start : start + _KEYS_PER_QUERY]
+        stored = set(
+            session.exec(
+                select(col(DueWork.team_id), col(DueWork.dedupe_key)).where(
+                    tuple_(col(DueWork.team_id), col(DueWork.dedupe_key)).in_(
+                        [(o.team_id, o.dedupe_key) for o in batch]
+                    )
+                )
+            ).all()
+        )
+        new += [o for o in batch if (o.team_id, o.dedupe_key) not in stored]
+    return new
+
+
 def plan(session: Session, occasions: list[Occasion]) -> int:
     """Stores each occasion once (by its dedupe key); returns how many were new."""
-    new = 0
-    for occasion in occasions:
-        statement = (
-            sqlite_insert(DueWork)
-            .values(
-                team_id=occasion.team_id,
-                dedupe_key=occasion.dedupe_key,
-                kind=occasion.kind,
-                decision_id=occasion.decision_id,
-                user_id=occasion.user_id,
-                due_on=occasion.due_on,
-                due_at=occasion.due_at,
-                attempts=0,
-            )
-            .on_conflict_do_nothing(index_elements=["team_id", "dedupe_key"])
-        )
-        new += session.connection().execute(statement).rowcount or 0
-    return new
+    if not occasions:
+        return 0
+    rows = [
+        {
+            "team_id": occasion.team_id,
+            "dedupe_key": occasion.dedupe_key,
+            "kind": occasion.kind,
+            "decision_id": occasion.decision_id,
+            "user_id": occasion.user_id,
+            "due_on": occasion.due_on,
+            "due_at": occasion.due_at,
+            "attempts": 0,
+        }
+        for occasion in occasions
+    ]
+    statement = sqlite_insert(DueWork).on_conflict_do_nothing(
+        index_elements=["team_id", "dedupe_key"]
+    )
+    return session.connection().execute(statement, rows).rowcount or 0
 
 
 def claim(

@@ -7,6 +7,7 @@ off (working hours, a failed send). A process that dies leaves its lease to run 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -18,6 +19,9 @@ from storage.models import Decision, DueWork
 
 LEASE = timedelta(minutes=5)
 CLAIM_BATCH = 50
+# Occasions stored in one write, 2-6 ms of the event loop (measured). 10,000 revisits due at
+# once, planned in one write, held every ack for 2.3 s.
+PLAN_BATCH = 200
 REVISIT_NUDGE_AFTER = timedelta(days=3)
 DISSENT_REMINDER_AFTER = timedelta(hours=24)
 
@@ -25,11 +29,17 @@ DISSENT_REMINDER_AFTER = timedelta(hours=24)
 async def plan_due_work(
     db: Database, *, now: datetime, digest_schedule: DigestSchedule | None = None
 ) -> int:
-    """Stores everything that has come due by `now`; returns how many occasions were new."""
+    """Stores everything that has come due by `now`; returns how many occasions were new.
+
+    Finding what is due reads every table, and the bigger they grow the longer it takes; so
+    it reads on a worker thread, and only what is new is written, a batch at a time, on the
+    event loop where acks wait behind each write. Storing each occasion under its dedupe key
+    keeps this right when another process plans at the same moment.
+    """
     today = now.date()
     week = Week(end=(digest_schedule or DigestSchedule()).latest_before(now))
 
-    def write(session: Session) -> int:
+    def find_new(session: Session) -> list[due_work.Occasion]:
         occasions = (
             due_work.find_revisits(session, today=today, now=now)
             + due_work.find_revisit_nudges(session, now=now, after=REVISIT_NUDGE_AFTER)
@@ -40,9 +50,16 @@ async def plan_due_work(
                 session, since=week.start, until=week.end, week=week.label, now=now
             )
         )
-        return due_work.plan(session, occasions)
+        return due_work.not_yet_planned(session, occasions)
 
-    return await db.write(write)
+    def store(batch: list[due_work.Occasion]) -> Callable[[Session], int]:
+        return lambda session: due_work.plan(session, batch)
+
+    occasions = await db.read_off_loop(find_new)
+    planned = 0
+    for start in range(0, len(occasions), PLAN_BATCH):
+        planned += await db.write(store(occasions[start : start + PLAN_BATCH]))
+    return planned
 
 
 async def end_commit_periods(db: Database, *, now: datetime) -> list[Decision]:

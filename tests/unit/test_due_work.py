@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event
 
 from bot.scheduler.working_hours import next_working_time
+from bot.services import due_work
 from bot.services.decisions import DecisionDraft, record_decision
 from bot.services.due_work import LEASE, claim_due_work, plan_due_work, record_sent
 from storage.db import Database
@@ -33,6 +43,72 @@ async def test_planning_the_same_occasions_twice_stores_them_once(db: Database) 
     assert await plan_due_work(db, now=REVISIT_DAY) == 3
     assert await plan_due_work(db, now=REVISIT_DAY) == 0
     assert await plan_due_work(db, now=REVISIT_DAY + timedelta(hours=1)) == 0
+
+
+@dataclass(frozen=True)
+class Executed:
+    statement: str
+    parameters: Any
+    on_thread: int
+
+
+@contextmanager
+def statements_run_by(engine: Engine) -> Iterator[list[Executed]]:
+    executed: list[Executed] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        executed.append(Executed(statement, parameters, threading.get_ident()))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        yield executed
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+
+
+async def test_planning_reads_off_the_event_loop_and_writes_only_what_is_new_in_batches(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Finding what is due reads whole tables; on the event loop, every ack would wait for it.
+    monkeypatch.setattr(due_work, "PLAN_BATCH", 2)
+    await type2_decisions(db, 5)
+    loop_thread = threading.get_ident()
+
+    with (
+        statements_run_by(db.write_engine) as writes,
+        statements_run_by(db.thread_read_engine) as reads,
+    ):
+        assert await plan_due_work(db, now=REVISIT_DAY) == 5
+    assert reads and all(r.on_thread != loop_thread for r in reads)
+    assert [w.statement.split()[:3] for w in writes] == [["INSERT", "INTO", "duework"]] * 3
+    # One statement a batch: a list of rows for several, one row's values for one.
+    assert [len(w.parameters) if isinstance(w.parameters, list) else 1 for w in writes] == [
+        2,
+        2,
+        1,
+    ]
+
+    with statements_run_by(db.write_engine) as writes:
+        assert await plan_due_work(db, now=REVISIT_DAY) == 0
+    assert writes == []  # nothing new: the event loop's writer isn't touched
+
+
+async def test_the_digest_finds_last_weeks_activity_by_time_not_in_the_whole_history(
+    db: Database,
+) -> None:
+    await type2_decisions(db, 2)
+    with statements_run_by(db.thread_read_engine) as reads:
+        await plan_due_work(db, now=NOW + timedelta(days=7))
+    path = db.write_engine.url.database
+    assert path is not None
+    with sqlite3.connect(path) as sqlite:
+        plans = [
+            row[-1]
+            for read in reads
+            for row in sqlite.execute(f"EXPLAIN QUERY PLAN {read.statement}", read.parameters)
+        ]
+    history = [plan for plan in plans if plan.split()[1] == "decisionevent"]
+    assert history == ["SEARCH decisionevent USING INDEX ix_decisionevent_at (at>? AND at<?)"]
 
 
 async def test_two_owners_claim_disjoint_work_and_a_lease_runs_out(db: Database) -> None:
