@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -221,9 +222,9 @@ async def test_a_steady_stream_of_writes_keeps_the_log_from_growing_without_end(
 async def test_writes_wait_while_held_then_commit_with_nothing_lost(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'held.db'}")
 
-    def transaction(work: object) -> object:
+    def transaction(work: Callable[[Session], object]) -> object:
         with Session(engine) as session, session.begin():
-            return work(session)  # type: ignore[operator]
+            return work(session)
 
     def stored() -> int:
         with engine.connect() as connection:
