@@ -37,6 +37,7 @@ from bot.server import serve_http, serve_socket_mode
 from bot.services.errors import DecisionError
 from bot.services.export import ExportFilter, export_decisions, import_decisions
 from bot.slack_calls import build_web_client, close_web_client
+from bot.ui.cycle_free_blocks import serialise_blocks_without_cycles
 from storage.db import Database
 
 logger = logging.getLogger("decisionbot")
@@ -98,6 +99,7 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
     deps = Deps(db=db, digest_schedule=settings.digest_schedule, clock=clock)
     client = build_web_client(settings.slack_bot_token, settings.slack_api_url)
     app = build_app(client=client, deps=deps, signing_secret=settings.slack_signing_secret)
+    serialise_blocks_without_cycles()
     tune_garbage_collector()
     scheduler = start_scheduler(
         Sweeper(deps, client), interval_seconds=settings.scheduler_interval_seconds
