@@ -11,8 +11,14 @@ running beside a steady stream of writes never does: they add to the log while i
 Measured at 1,000 commit clicks a second, the log grew by 13 MB a second, without end. So
 once the log is past RESTART_AFTER_FRAMES, a second pass moves what was written during the
 first while new transactions wait (2-10 ms measured at 400-2,500 clicks a second; they
-queue, nothing fails), and the next write starts the log over. SQLite then cuts the file
-back to LOG_SIZE_LIMIT_BYTES (storage/db.py sets it as `journal_size_limit`).
+queue, nothing fails). SQLite then cuts the file back to LOG_SIZE_LIMIT_BYTES (storage/db.py
+sets it as `journal_size_limit`).
+
+The write that starts the log over syncs the log's new header to disk. That usually takes a
+millisecond or two, but was seen at 154 and 182 ms, and on the event loop it held every
+request. So whenever a checkpoint has moved the whole log, this thread makes that write itself
+(it sets the database's user_version to the value it has) while new transactions wait, and
+the loop's next write adds to a log already started over.
 """
 
 from __future__ import annotations
@@ -52,19 +58,35 @@ class Checkpointer:
         self._running.add_done_callback(self._finished)
 
     async def _checkpoint_beside_writes(self) -> None:
-        log_frames = await asyncio.to_thread(self._checkpoint, "PASSIVE")
-        if log_frames < RESTART_AFTER_FRAMES:
+        log_frames, moved = await asyncio.to_thread(self._checkpoint, "PASSIVE")
+        # Writes made during the pass mean the log isn't all moved, and then the loop's next
+        # write won't start it over either: the next checkpoint goes on with it.
+        written_meanwhile = self._commits > 0
+        if not log_frames or (
+            log_frames < RESTART_AFTER_FRAMES and (written_meanwhile or moved < log_frames)
+        ):
             return
         async with self._hold_writes():  # so that this pass reaches the end of the log
-            await asyncio.to_thread(self._checkpoint, "PASSIVE")
+            await asyncio.to_thread(self._move_all_and_start_over)
 
-    def _checkpoint(self, mode: str) -> int:
-        """Runs a checkpoint; returns how many frames the log held."""
+    def _checkpoint(self, mode: str) -> tuple[int, int]:
+        """Runs a checkpoint; returns how many frames the log held and how many are moved."""
         with closing(sqlite3.connect(self._path, timeout=5)) as connection:
-            _busy, log_frames, _moved = connection.execute(
+            _busy, log_frames, moved = connection.execute(
                 f"PRAGMA wal_checkpoint({mode})"
             ).fetchone()
-        return int(log_frames)
+        return int(log_frames), int(moved)
+
+    def _move_all_and_start_over(self) -> None:
+        # A short wait: while another process writes, the log can't start over anyway.
+        with closing(sqlite3.connect(self._path, timeout=0.05, isolation_level=None)) as db:
+            _busy, log_frames, moved = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            if 0 < log_frames == moved:
+                # A write that changes nothing starts the log over, syncing its header here;
+                # the connection that starts it over is the one that cuts the file back.
+                db.execute(f"PRAGMA journal_size_limit={LOG_SIZE_LIMIT_BYTES}")
+                (version,) = db.execute("PRAGMA user_version").fetchone()
+                db.execute(f"PRAGMA user_version = {int(version)}")
 
     def _finished(self, done: asyncio.Future[None]) -> None:
         self._running = None
