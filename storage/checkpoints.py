@@ -78,15 +78,20 @@ class Checkpointer:
         return int(log_frames), int(moved)
 
     def _move_all_and_start_over(self) -> None:
-        # A short wait: while another process writes, the log can't start over anyway.
         with closing(sqlite3.connect(self._path, timeout=0.05, isolation_level=None)) as db:
             _busy, log_frames, moved = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            if 0 < log_frames == moved:
-                # A write that changes nothing starts the log over, syncing its header here;
-                # the connection that starts it over is the one that cuts the file back.
-                db.execute(f"PRAGMA journal_size_limit={LOG_SIZE_LIMIT_BYTES}")
-                (version,) = db.execute("PRAGMA user_version").fetchone()
-                db.execute(f"PRAGMA user_version = {int(version)}")
+            if not 0 < log_frames == moved:
+                return  # another process's readers or writes keep part of it
+            # A write that changes nothing starts the log over, syncing its header here; the
+            # connection that starts it over is the one that cuts the file back.
+            db.execute(f"PRAGMA journal_size_limit={LOG_SIZE_LIMIT_BYTES}")
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                return  # another process is writing: its write starts the log over instead
+            (version,) = db.execute("PRAGMA user_version").fetchone()
+            db.execute(f"PRAGMA user_version = {int(version)}")
+            db.execute("COMMIT")
 
     def _finished(self, done: asyncio.Future[None]) -> None:
         self._running = None
