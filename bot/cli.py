@@ -78,8 +78,10 @@ def tune_garbage_collector() -> None:
     event loop; those pauses were most of commit clicks' p99 (60 ms at 400/s, 13 ms with
     this; BENCHMARKS.md). What exists after start-up is frozen out of collection, and
     collection runs less often. Memory is still reclaimed: most objects are freed by
-    reference counting, not by this collector.
+    reference counting, not by this collector. Block Kit is turned into dicts without the
+    reference cycles slack_sdk's own method leaves (bot/ui/cycle_free_blocks.py).
     """
+    serialise_blocks_without_cycles()
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)
 
@@ -99,7 +101,6 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
     deps = Deps(db=db, digest_schedule=settings.digest_schedule, clock=clock)
     client = build_web_client(settings.slack_bot_token, settings.slack_api_url)
     app = build_app(client=client, deps=deps, signing_secret=settings.slack_signing_secret)
-    serialise_blocks_without_cycles()
     tune_garbage_collector()
     scheduler = start_scheduler(
         Sweeper(deps, client), interval_seconds=settings.scheduler_interval_seconds

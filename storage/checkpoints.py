@@ -81,7 +81,7 @@ class Checkpointer:
         with closing(sqlite3.connect(self._path, timeout=0.05, isolation_level=None)) as db:
             _busy, log_frames, moved = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
             if not 0 < log_frames == moved:
-                return  # another process's readers or writes keep part of it
+                return  # a reader's snapshot or another process's writes keep part of it
             # A write that changes nothing starts the log over, syncing its header here; the
             # connection that starts it over is the one that cuts the file back.
             db.execute(f"PRAGMA journal_size_limit={LOG_SIZE_LIMIT_BYTES}")

@@ -26,7 +26,7 @@ ALICE, BOB, CAROL, DAN, ADMIN = "U0ALICE", "U0BOB", "U0CAROL", "U0DAN", "U0ADMIN
 
 @pytest.fixture(autouse=True, scope="session")
 def blocks_serialised_as_the_bot_does() -> None:
-    serialise_blocks_without_cycles()  # as bot/cli.py does at start
+    serialise_blocks_without_cycles()  # as bot/cli.py's tune_garbage_collector does at start
 
 
 @pytest.fixture
