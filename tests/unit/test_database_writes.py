@@ -16,7 +16,7 @@ from bot.services.commitments import record_commitment
 from bot.services.decisions import DecisionDraft, record_decision
 from bot.services.errors import NotFound
 from storage import checkpoints, repository
-from storage.checkpoints import CHECKPOINT_EVERY_COMMITS
+from storage.checkpoints import CHECKPOINT_EVERY_COMMITS, Checkpointer
 from storage.db import Database, UnsupportedDatabase
 from storage.group_commit import DatabaseBusy, GroupCommit
 from storage.models import Stance
@@ -245,7 +245,15 @@ async def test_writes_wait_while_held_then_commit_with_nothing_lost(tmp_path: Pa
 
 def log_started_over_marker(path: Path) -> bytes:
     """The log header's checkpoint sequence and salts, which change when the log starts over."""
-    return Path(f"{path}-wal").read_bytes()[12:24]
+    log = Path(f"{path}-wal")
+    if not log.exists():
+        return b""
+    with log.open("rb") as header:
+        return header.read(24)[12:24]
+
+
+def log_bytes(path: Path) -> int:
+    return Path(f"{path}-wal").stat().st_size
 
 
 async def test_the_log_is_started_over_off_the_loop_so_no_ack_waits_for_its_sync(
@@ -272,3 +280,84 @@ async def test_the_log_is_started_over_off_the_loop_so_no_ack_waits_for_its_sync
     assert log_started_over_marker(path) == started_over  # the loop's write only added to it
     await db.close()
     assert sqlite3.connect(path).execute("SELECT count(*) FROM filler").fetchone() == (5,)
+
+
+def add_big_filler(session: Session) -> None:
+    connection = session.connection()
+    connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS filler (x BLOB)")
+    connection.exec_driver_sql("INSERT INTO filler VALUES (randomblob(400000))")  # 100 pages
+
+
+async def write_until_the_log_starts_over(db: Database, path: Path, *, after_bytes: int) -> int:
+    """Two writers that never pause, until the log, once past `after_bytes`, starts over.
+
+    Returns the log file's largest size before that.
+    """
+    largest = 0
+    started_over = False
+
+    async def keep_writing() -> None:
+        nonlocal largest, started_over
+        for _ in range(1_000):
+            if started_over:
+                return
+            marker = log_started_over_marker(path)
+            await db.write(add_big_filler)
+            if largest > after_bytes and log_started_over_marker(path) != marker:
+                started_over = True
+            largest = max(largest, log_bytes(path))
+
+    await asyncio.gather(keep_writing(), keep_writing())
+    assert started_over
+    return largest
+
+
+async def test_the_log_file_is_reused_when_the_log_starts_over_not_cut_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At the real sizes: the log starts over at about 68 MB, and a size limit below that cut
+    # 4-6 MB off the file every time, 1-4 ms of the time new writes were held.
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_EVERY_COMMITS", 20)
+    path = tmp_path / "decisionbot.db"
+    db = Database(f"sqlite:///{path}")
+    await db.create_tables()
+    restart_bytes = checkpoints.RESTART_AFTER_FRAMES * checkpoints.FRAME_BYTES
+
+    largest = await write_until_the_log_starts_over(db, path, after_bytes=restart_bytes)
+
+    assert log_bytes(path) == largest  # the same file, written over
+    assert largest < checkpoints.LOG_SIZE_LIMIT_BYTES
+    await db.close()
+
+
+async def test_writes_are_held_only_after_passes_beside_them_have_caught_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What the held pass moves is what the pass before it missed, and writes wait for it.
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_EVERY_COMMITS", 10)
+    monkeypatch.setattr(checkpoints, "RESTART_AFTER_FRAMES", 2_000)
+    happened: list[tuple[str, int]] = []
+    checkpoint, move_all = Checkpointer._checkpoint, Checkpointer._move_all_and_start_over
+
+    def recorded_pass(self: Checkpointer, mode: str) -> tuple[int, int]:
+        log_frames, moved = checkpoint(self, mode)
+        happened.append(("pass", log_frames))
+        return log_frames, moved
+
+    def recorded_held_pass(self: Checkpointer) -> None:
+        happened.append(("held", 0))
+        move_all(self)
+
+    monkeypatch.setattr(Checkpointer, "_checkpoint", recorded_pass)
+    monkeypatch.setattr(Checkpointer, "_move_all_and_start_over", recorded_held_pass)
+    path = tmp_path / "decisionbot.db"
+    db = Database(f"sqlite:///{path}")
+    await db.create_tables()
+
+    await write_until_the_log_starts_over(db, path, after_bytes=2_000 * checkpoints.FRAME_BYTES)
+    await db.close()
+
+    held = happened.index(("held", 0))
+    past_the_limit = next(i for i, (kind, frames) in enumerate(happened) if frames >= 2_000)
+    catch_up_passes = held - past_the_limit - 1
+    assert 1 <= catch_up_passes <= checkpoints.CATCH_UP_PASSES
