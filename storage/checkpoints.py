@@ -9,14 +9,17 @@ readers or writers, on a thread every CHECKPOINT_EVERY_COMMITS commits.
 The log starts over from its beginning only after a checkpoint has moved all of it, and one
 running beside a steady stream of writes never does: they add to the log while it copies.
 Measured at 1,000 commit clicks a second, the log grew by 13 MB a second, without end. So
-once the log is past RESTART_AFTER_FRAMES, a pass moves what was written during the one
-before while new transactions wait (they queue, nothing fails). First, without holding anyone,
-up to CATCH_UP_PASSES more passes each move what came during the one before, so that the held
-pass has only a few transactions' pages left: at 1,750 clicks a second that took the wait from
-5-25 ms to 2-4 ms. SQLite cuts the file back to LOG_SIZE_LIMIT_BYTES when the log starts
-over (storage/db.py also sets it as the writer's `journal_size_limit`); the limit is above the
-size the log reaches before it starts over, so that the file is reused, not cut back and grown
-again each time (cutting 4-6 MB off it was 1-4 ms of that wait).
+once the log is past RESTART_AFTER_FRAMES, a second pass moves what was written during the
+first while new transactions wait (they queue, nothing fails). SQLite cuts the file back to
+LOG_SIZE_LIMIT_BYTES when the log starts over (storage/db.py also sets it as the writer's
+`journal_size_limit`). The limit is above the size the log reaches before it starts over, so
+that the file is reused, not cut back and grown again each time: with the limit below it,
+cutting 4-6 MB off the file was 1-4 ms of the time writes waited.
+
+More passes beside the writes before the held one, to leave it less to move, were tried and
+left out: the wait got shorter, but one benchmark run with them had three commits of 77-263 ms
+on the loop (none in the run without). Likely cause: a quick pass that reaches the end of the
+log lets the loop's next write start the log over itself, syncing its header on the loop.
 
 The write that starts the log over syncs the log's new header to disk. That usually takes a
 millisecond or two, but was seen at 154 and 182 ms, and on the event loop it held every
@@ -43,9 +46,6 @@ RESTART_AFTER_FRAMES = 16_384
 FRAME_BYTES = 4096 + 24
 # Twice what the log reaches before it starts over, so the steady-state file is never cut back.
 LOG_SIZE_LIMIT_BYTES = 2 * RESTART_AFTER_FRAMES * FRAME_BYTES
-# Passes without holding writes before the held one, stopping early once one finds little new.
-CATCH_UP_PASSES = 3
-FEW_NEW_FRAMES = 100  # about ten commit clicks' pages
 
 # Makes new write transactions wait while the block runs (GroupCommit.held).
 HoldWrites = Callable[[], AbstractAsyncContextManager[None]]
@@ -76,11 +76,6 @@ class Checkpointer:
             log_frames < RESTART_AFTER_FRAMES and (written_meanwhile or moved < log_frames)
         ):
             return
-        for _ in range(CATCH_UP_PASSES):  # what the held pass is left with is what these miss
-            frames_before = log_frames
-            log_frames, _moved = await asyncio.to_thread(self._checkpoint, "PASSIVE")
-            if log_frames - frames_before <= FEW_NEW_FRAMES:
-                break
         async with self._hold_writes():  # so that this pass reaches the end of the log
             await asyncio.to_thread(self._move_all_and_start_over)
 

@@ -16,7 +16,7 @@ from bot.services.commitments import record_commitment
 from bot.services.decisions import DecisionDraft, record_decision
 from bot.services.errors import NotFound
 from storage import checkpoints, repository
-from storage.checkpoints import CHECKPOINT_EVERY_COMMITS, Checkpointer
+from storage.checkpoints import CHECKPOINT_EVERY_COMMITS
 from storage.db import Database, UnsupportedDatabase
 from storage.group_commit import DatabaseBusy, GroupCommit
 from storage.models import Stance
@@ -328,36 +328,3 @@ async def test_the_log_file_is_reused_when_the_log_starts_over_not_cut_back(
     assert log_bytes(path) == largest  # the same file, written over
     assert largest < checkpoints.LOG_SIZE_LIMIT_BYTES
     await db.close()
-
-
-async def test_writes_are_held_only_after_passes_beside_them_have_caught_up(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # What the held pass moves is what the pass before it missed, and writes wait for it.
-    monkeypatch.setattr(checkpoints, "CHECKPOINT_EVERY_COMMITS", 10)
-    monkeypatch.setattr(checkpoints, "RESTART_AFTER_FRAMES", 2_000)
-    happened: list[tuple[str, int]] = []
-    checkpoint, move_all = Checkpointer._checkpoint, Checkpointer._move_all_and_start_over
-
-    def recorded_pass(self: Checkpointer, mode: str) -> tuple[int, int]:
-        log_frames, moved = checkpoint(self, mode)
-        happened.append(("pass", log_frames))
-        return log_frames, moved
-
-    def recorded_held_pass(self: Checkpointer) -> None:
-        happened.append(("held", 0))
-        move_all(self)
-
-    monkeypatch.setattr(Checkpointer, "_checkpoint", recorded_pass)
-    monkeypatch.setattr(Checkpointer, "_move_all_and_start_over", recorded_held_pass)
-    path = tmp_path / "decisionbot.db"
-    db = Database(f"sqlite:///{path}")
-    await db.create_tables()
-
-    await write_until_the_log_starts_over(db, path, after_bytes=2_000 * checkpoints.FRAME_BYTES)
-    await db.close()
-
-    held = happened.index(("held", 0))
-    past_the_limit = next(i for i, (kind, frames) in enumerate(happened) if frames >= 2_000)
-    catch_up_passes = held - past_the_limit - 1
-    assert 1 <= catch_up_passes <= checkpoints.CATCH_UP_PASSES
