@@ -25,7 +25,6 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from bot.channel_access import ChannelAccess, SlackAsker
-from bot.cli import tune_garbage_collector
 from bot.services.finding import home_data, search_decisions
 from bot.slack_calls import build_web_client, close_web_client
 from bot.ui.finding import build_home, build_search_results, card_link
@@ -186,7 +185,6 @@ async def main_async(decisions: int, channels: int, requests: int) -> None:
         f"seeded {decisions:,} decisions in {channels} channels in {time.perf_counter() - started:.0f} s"
     )
 
-    tune_garbage_collector()  # as `decisionbot serve` does once it has started
     client = build_web_client(stand_in.token, stand_in.api_url)
     access = ChannelAccess()
     link = card_link("https://bench.slack.com/")

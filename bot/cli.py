@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import json
 import logging
 import os
@@ -37,7 +36,6 @@ from bot.server import serve_http, serve_socket_mode
 from bot.services.errors import DecisionError
 from bot.services.export import ExportFilter, export_decisions, import_decisions
 from bot.slack_calls import build_web_client, close_web_client
-from bot.ui.cycle_free_blocks import serialise_blocks_without_cycles
 from storage.db import Database
 
 logger = logging.getLogger("decisionbot")
@@ -71,21 +69,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def tune_garbage_collector() -> None:
-    """Fewer, shorter pauses from Python's cycle collector while serving.
-
-    Every request leaves many short-lived objects, and each full young generation paused the
-    event loop; those pauses were most of commit clicks' p99 (60 ms at 400/s, 13 ms with
-    this; BENCHMARKS.md). What exists after start-up is frozen out of collection, and
-    collection runs less often. Memory is still reclaimed: most objects are freed by
-    reference counting, not by this collector. Block Kit is turned into dicts without the
-    reference cycles slack_sdk's own method leaves (bot/ui/cycle_free_blocks.py).
-    """
-    serialise_blocks_without_cycles()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 100)
-
-
 def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -101,7 +84,6 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
     deps = Deps(db=db, digest_schedule=settings.digest_schedule, clock=clock)
     client = build_web_client(settings.slack_bot_token, settings.slack_api_url)
     app = build_app(client=client, deps=deps, signing_secret=settings.slack_signing_secret)
-    tune_garbage_collector()
     scheduler = start_scheduler(
         Sweeper(deps, client), interval_seconds=settings.scheduler_interval_seconds
     )

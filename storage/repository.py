@@ -22,6 +22,7 @@ from storage.models import (
     Dissent,
     EarlierCommitment,
     Stakeholder,
+    Stance,
 )
 
 _EVENT = DecisionEvent.__table__  # type: ignore[attr-defined]
@@ -65,6 +66,53 @@ def insert_decision(
         session.add(Stakeholder(decision_id=decision.id, user_id=user_id, team_id=decision.team_id))
     session.flush()
     return decision
+
+
+def get_commitment(
+    session: Session, *, team_id: str, decision_id: int, user_id: str
+) -> Commitment | None:
+    return session.exec(
+        select(Commitment).where(
+            Commitment.team_id == team_id,
+            Commitment.decision_id == decision_id,
+            Commitment.user_id == user_id,
+        )
+    ).first()
+
+
+def save_stance(
+    session: Session, *, decision: Decision, user_id: str, stance: Stance, at: datetime
+) -> Stance | None:
+    """Stores the person's stance, unless it is what they said already; returns the previous.
+
+    A change of stance replaces the row and is kept in the history.
+    """
+    assert decision.id is not None
+    commitment = get_commitment(
+        session, team_id=decision.team_id, decision_id=decision.id, user_id=user_id
+    )
+    previous = None if commitment is None else commitment.stance
+    if previous is stance:
+        return previous
+    if commitment is None:
+        commitment = Commitment(
+            decision_id=decision.id,
+            team_id=decision.team_id,
+            user_id=user_id,
+            stance=stance,
+            committed_at=at,
+        )
+    commitment.stance, commitment.committed_at = stance, at
+    session.add(commitment)
+    add_event(
+        session,
+        decision=decision,
+        actor_id=user_id,
+        kind="committed",
+        at=at,
+        detail={"previous": previous, "stance": stance},
+    )
+    return previous
 
 
 def get_decision(session: Session, *, team_id: str, decision_id: int) -> Decision | None:

@@ -11,7 +11,6 @@ import pytest
 from bot.app import build_app
 from bot.deps import Deps
 from bot.slack_calls import build_web_client, close_web_client
-from bot.ui.cycle_free_blocks import serialise_blocks_without_cycles
 from storage.db import Database
 from tests.harness import BotUnderTest
 from tests.slack_stand_in.server import SlackStandIn
@@ -22,11 +21,6 @@ TEAM = "T0001"
 CHANNEL = "C0000GENERAL"
 PRIVATE_CHANNEL = "G0000PRIVATE"
 ALICE, BOB, CAROL, DAN, ADMIN = "U0ALICE", "U0BOB", "U0CAROL", "U0DAN", "U0ADMIN"
-
-
-@pytest.fixture(autouse=True, scope="session")
-def blocks_serialised_as_the_bot_does() -> None:
-    serialise_blocks_without_cycles()  # as bot/cli.py's tune_garbage_collector does at start
 
 
 @pytest.fixture

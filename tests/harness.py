@@ -246,8 +246,10 @@ class BotUnderTest:
         await self.settle()
         return self.stand_in.home_tabs[user]
 
-    async def click_home(self, action_id: str, *, user: str, value: str | None = None) -> None:
-        """Clicks a button on the person's Home tab."""
+    async def click_home(
+        self, action_id: str, *, user: str, value: str | None = None, settle: bool = True
+    ) -> BoltResponse:
+        """Clicks a button on the person's Home tab; with settle=False, returns at the ack."""
         home = self.stand_in.home_tabs[user]
         block_id, element = find_element(home["blocks"], action_id, value)
         view_id = f"VHOME{user}"
@@ -269,7 +271,9 @@ class BotUnderTest:
         )
         response = await self.send(interactive_body(payload))
         assert response.status == 200, response.body
-        await self.settle()
+        if settle:
+            await self.settle()
+        return response
 
     async def shortcut(self, message: dict[str, Any], *, user: str, channel: str) -> BoltResponse:
         """Runs "Record as decision" on a message."""

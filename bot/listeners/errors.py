@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.followups import ErrorReporter
+from bot.followups import ErrorReporter, FollowUps
 from bot.listeners.payload import reply_to
 from bot.services.errors import DecisionError, InvalidInput
 from bot.slack_calls import PrivateReply, explain_slack_error, tell_privately
@@ -58,23 +58,38 @@ def _modal_errors(view: dict[str, Any], error: BaseException) -> dict[str, str]:
     return {block_ids[0]: message_for(error)[:2000]} if block_ids else {}
 
 
-async def handle_listener_error(
-    error: Exception, body: dict[str, Any], client: AsyncWebClient
-) -> BoltResponse:
-    """Bolt's @app.error: turns any failure before the ack into the right answer for Slack."""
-    log_unexpected(error)
-    kind = body.get("type")
-    if kind == "view_submission":
-        errors = _modal_errors(body.get("view") or {}, error)
-        if errors:
-            return _json({"response_action": "errors", "errors": errors})
-    if body.get("command"):
-        return _json({"response_type": "ephemeral", "text": message_for(error)})
-    try:
-        await tell_privately(client, reply_to(body), Message(text=message_for(error)))
-    except Exception:
-        logger.exception("could not tell the person about an error")
-    return BoltResponse(status=200, body="")
+ErrorFunnel = Callable[[Exception, dict[str, Any], AsyncWebClient], Awaitable[BoltResponse]]
+
+
+def error_funnel(followups: FollowUps) -> ErrorFunnel:
+    """Bolt's @app.error: turns any failure before the ack into the right answer for Slack.
+
+    A private reply is a Web API call that can wait on Slack's rate limits for seconds, so it
+    goes after the ack, as a follow-up.
+    """
+
+    async def handle_listener_error(
+        error: Exception, body: dict[str, Any], client: AsyncWebClient
+    ) -> BoltResponse:
+        log_unexpected(error)
+        kind = body.get("type")
+        if kind == "view_submission":
+            errors = _modal_errors(body.get("view") or {}, error)
+            if errors:
+                return _json({"response_action": "errors", "errors": errors})
+        if body.get("command"):
+            return _json({"response_type": "ephemeral", "text": message_for(error)})
+        followups.start(
+            tell_privately(client, reply_to(body), Message(text=message_for(error))),
+            on_error=_could_not_tell,
+        )
+        return BoltResponse(status=200, body="")
+
+    return handle_listener_error
+
+
+async def _could_not_tell(error: BaseException) -> None:
+    logger.error("could not tell the person about an error", exc_info=error)
 
 
 def report_to(client: AsyncWebClient, to: PrivateReply) -> ErrorReporter:

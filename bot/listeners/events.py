@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channel_access import SlackAsker
 from bot.deps import deps_of
+from bot.listeners.errors import log_unexpected
 from bot.listeners.finding_work import publish_home
 
 
@@ -20,7 +21,13 @@ async def handle_app_home_opened(
     deps = deps_of(context)
     team_id = str(body.get("team_id") or event.get("view", {}).get("team_id") or "")
     asker = SlackAsker(client, deps.access, team_id, str(event["user"]))
-    await publish_home(deps, asker)
+    # An event is acked when this returns; drawing the Home tab asks Slack and the database
+    # enough to be slow under load, so it runs after the ack.
+    deps.followups.start(publish_home(deps, asker), on_error=_could_not_draw)
+
+
+async def _could_not_draw(error: BaseException) -> None:
+    log_unexpected(error)
 
 
 def register(app: AsyncApp) -> None:

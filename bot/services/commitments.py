@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.services.lookup import ensure_usable
-from storage import commit_clicks
+from bot.services.lookup import require_decision
+from storage import repository
 from storage.db import Database
 from storage.models import Stance
 
@@ -34,21 +34,10 @@ async def record_commitment(
     """
 
     def write(session: Session) -> CommitmentOutcome:
-        previous = ensure_usable(
-            commit_clicks.get_stance_on_decision(
-                session, team_id=team_id, decision_id=decision_id, user_id=user_id
-            )
-        ).stance
-        if previous is not stance:
-            commit_clicks.save_stance(
-                session,
-                team_id=team_id,
-                decision_id=decision_id,
-                user_id=user_id,
-                stance=stance,
-                previous=previous,
-                at=now,
-            )
+        decision = require_decision(session, team_id=team_id, decision_id=decision_id)
+        previous = repository.save_stance(
+            session, decision=decision, user_id=user_id, stance=stance, at=now
+        )
         return CommitmentOutcome(
             team_id=team_id, decision_id=decision_id, stance=stance, previous=previous
         )

@@ -210,7 +210,7 @@ async def build_digest_data(
         )
 
     # Over a big channel this is hundreds of milliseconds of work: off the loop, acks go on.
-    return await db.read_off_loop(read)
+    return await db.read(read)
 
 
 async def set_weekly_digest(

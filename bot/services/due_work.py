@@ -55,7 +55,7 @@ async def plan_due_work(
     def store(batch: list[due_work.Occasion]) -> Callable[[Session], int]:
         return lambda session: due_work.plan(session, batch)
 
-    occasions = await db.read_off_loop(find_new)
+    occasions = await db.read(find_new)
     planned = 0
     for start in range(0, len(occasions), PLAN_BATCH):
         planned += await db.write(store(occasions[start : start + PLAN_BATCH]))

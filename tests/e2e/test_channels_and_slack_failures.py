@@ -88,3 +88,22 @@ async def test_a_click_from_another_workspace_cannot_touch_this_teams_decision(
     assert bot.stand_in.responses[-1]["text"] == "That decision no longer exists."
     bot.team_id = TEAM
     assert f"<@{BOB}> waiting" in bot.card_text(CHANNEL)
+
+
+async def test_a_rate_limited_private_reply_is_sent_after_the_ack_not_before(
+    bot: BotUnderTest,
+) -> None:
+    await record_decision(bot, stakeholders=[BOB])
+    await bot.open_home(BOB)
+    bot.team_id = "T0OTHER"  # a click the bot must refuse, from a surface with no response_url
+    bot.stand_in.fail_next("chat.postMessage", status=429, error="ratelimited", retry_after=1)
+
+    ack = await bot.click_home(Action.COMMIT_AGREE, user=BOB, settle=False)
+    # Slack asked for a second's wait: the ack was answered without it.
+    assert ack.status == 200 and bot.stand_in.channel_messages(BOB) == []
+
+    await bot.settle()
+    assert [m["text"] for m in bot.stand_in.channel_messages(BOB)] == [
+        "That decision no longer exists."
+    ]
+    bot.team_id = TEAM

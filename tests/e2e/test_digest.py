@@ -9,7 +9,7 @@ from bot.ids import Action, Block
 from bot.scheduler.sweep import Sweeper
 from tests.conftest import ALICE, BOB, CAROL, CHANNEL, NOW, PRIVATE_CHANNEL
 from tests.e2e.flows import record_decision
-from tests.harness import BotUnderTest, blocks_text, response_json
+from tests.harness import BotUnderTest, blocks_text
 
 DIGEST_TIME = NOW + timedelta(days=7) - timedelta(hours=1)  # Monday 30 Nov, 09:00 UTC
 QUIET = "C0000QUIET"
@@ -63,7 +63,9 @@ async def test_a_private_channels_decisions_stay_in_its_own_digest(bot: BotUnder
 async def test_decide_digest_shows_it_privately_now(bot: BotUnderTest) -> None:
     await record_decision(bot, stakeholders=[BOB], kind="type1")
     response = await bot.command("digest", user=ALICE, channel=CHANNEL)
-    answer = response_json(response)
+    assert response.status == 200 and not response.body  # acked at once, answered after
+    await bot.settle()
+    answer = bot.stand_in.responses[-1]
     assert answer["response_type"] == "ephemeral"
     assert "Adopt trunk-based development" in blocks_text(answer["blocks"])
     assert digests(bot, CHANNEL) == []  # nothing posted in the channel

@@ -286,9 +286,9 @@ async def test_the_digest_lists_what_was_withdrawn_or_superseded_this_week(
         user=ALICE,
     )
     bot.deps.clock = lambda: NOW + timedelta(days=7)  # the week that holds it is over
-    shown = blocks_text(
-        response_json(await bot.command("digest", user=ALICE, channel=CHANNEL))["blocks"]
-    )
+    await bot.command("digest", user=ALICE, channel=CHANNEL)
+    await bot.settle()
+    shown = blocks_text(bot.stand_in.responses[-1]["blocks"])
     assert (
         "*Withdrawn or superseded*\n\u2022 \u201cShip on Fridays\u201d: Superseded by #2 on Mon 23 Nov 2026"
         in shown

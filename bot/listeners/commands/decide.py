@@ -11,7 +11,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps, deps_of
 from bot.listeners.commands.finding import answer_finding
+from bot.listeners.errors import report_to
 from bot.listeners.modal_work import open_modal
+from bot.listeners.payload import reply_to
 from bot.services.decisions import TITLE_MAX
 from bot.services.digest import WEEKDAYS, Week, build_digest_data, set_weekly_digest
 from bot.ui.decide_modal import DecideModalOrigin, DecideModalState, build_decide_modal
@@ -47,23 +49,41 @@ def initial_form_state(command: dict[str, Any], today: Any) -> DecideModalState:
     )
 
 
-async def answer_digest(
-    ack: AsyncAck, command: dict[str, Any], deps: Deps, client: AsyncWebClient, words: list[str]
+async def show_digest(
+    deps: Deps, client: AsyncWebClient, command: dict[str, Any], respond: AsyncRespond
 ) -> None:
-    """`/decide digest` shows this channel's digest privately; `on` / `off` set the weekly one."""
+    """This channel's digest for the seven days up to now, privately, to its members only."""
     team_id, channel_id, user_id = command["team_id"], command["channel_id"], command["user_id"]
-    now = deps.now()
+    if not await deps.access.may_see(client, team_id, channel_id, user_id):
+        await respond(
+            text="This channel's digest is only shown to its members.", response_type="ephemeral"
+        )
+        return
+    week = Week(end=deps.now())
+    data = await build_digest_data(deps.db, team_id=team_id, channel_id=channel_id, week=week)
+    message = build_digest(data)
+    await respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
+
+
+async def answer_digest(
+    ack: AsyncAck,
+    command: dict[str, Any],
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    words: list[str],
+) -> None:
+    """`/decide digest` shows this channel's digest privately; `on` / `off` set the weekly one.
+
+    Asking Slack who may see the channel and building the digest can take longer than an ack
+    may, so the digest itself is answered after the ack, through the response_url.
+    """
     if words == ["digest"]:
-        if not await deps.access.may_see(client, team_id, channel_id, user_id):
-            await ack(
-                text="This channel's digest is only shown to its members.",
-                response_type="ephemeral",
-            )
-            return
-        week = Week(end=now)  # the seven days up to now
-        data = await build_digest_data(deps.db, team_id=team_id, channel_id=channel_id, week=week)
-        message = build_digest(data)
-        await ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
+        await ack()
+        deps.followups.start(
+            show_digest(deps, client, command, respond),
+            on_error=report_to(client, reply_to(command)),
+        )
         return
     if words not in (["digest", "on"], ["digest", "off"]):
         await ack(
@@ -74,7 +94,12 @@ async def answer_digest(
         return
     enabled = words[1] == "on"
     await set_weekly_digest(
-        deps.db, team_id=team_id, channel_id=channel_id, enabled=enabled, by=user_id, now=now
+        deps.db,
+        team_id=command["team_id"],
+        channel_id=command["channel_id"],
+        enabled=enabled,
+        by=command["user_id"],
+        now=deps.now(),
     )
     schedule = deps.digest_schedule
     when = f"{WEEKDAYS[schedule.weekday]}s at {schedule.at.strftime('%H:%M')} ({schedule.zone})"
@@ -101,7 +126,7 @@ async def handle_decide(
     deps = deps_of(context)
     words = text.lower().split()
     if words and words[0] == "digest":
-        await answer_digest(ack, command, deps, client, words)
+        await answer_digest(ack, command, deps, client, respond, words)
         return
     verb, _, rest = text.partition(" ")
     if is_finding(verb.lower(), rest.strip()):
