@@ -15,11 +15,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## Install what is needed and run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP).
 	$(BIN)/decisionbot
 
-test: $(STAMP)  ## Install what is needed, then lint, type-check and run every test.
+test: $(STAMP)  ## Install what is needed, then lint, type-check and run every test on SQLite and on PostgreSQL.
 	$(BIN)/ruff check bot storage tests bench
 	$(BIN)/ruff format --check bot storage tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest
+	tests/with_postgres.sh $(BIN)/pytest
 
 bench: $(STAMP)  ## Measure ack latency and throughput (see BENCHMARKS.md).
 	$(BIN)/python -m bench.ack_latency

@@ -40,28 +40,45 @@ def check_database_url(database_url: str) -> None:
     _normalise(database_url)
 
 
+SQLITE_DRIVER = "sqlite+aiosqlite"
+POSTGRES_DRIVER = "postgresql+psycopg"  # psycopg 3: one driver, async and sync
+# The spellings hosting providers hand out, and the ones SQLAlchemy knows.
+_SQLITE_NAMES = {"sqlite", "sqlite+pysqlite", "sqlite+aiosqlite"}
+_POSTGRES_NAMES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg_async"}
+_EXAMPLES = (
+    "sqlite:///decisionbot.db (a file in the working directory), "
+    "sqlite:////var/lib/decisionbot/decisionbot.db, or "
+    "postgresql://user:password@host:5432/decisionbot"
+)
+
+
 def _normalise(database_url: str) -> URL:
-    """The URL, if it names a SQLite file."""
+    """The URL with the driver decisionbot uses, if it names a SQLite file or PostgreSQL."""
     try:
         url = make_url(database_url)
     except ArgumentError:
         raise UnsupportedDatabase(
-            f"DATABASE_URL {database_url!r} is not a database URL. Write it like "
-            "sqlite:///decisionbot.db (a relative path) or sqlite:////var/lib/decisionbot.db."
+            f"DATABASE_URL {database_url!r} is not a database URL. Write it like {_EXAMPLES}."
         ) from None
-    if url.get_backend_name() != "sqlite":
-        raise UnsupportedDatabase(
-            f"DATABASE_URL names {url.get_backend_name()!r}, but this version of decisionbot "
-            "stores its log in SQLite only (PostgreSQL comes with the scale-out work). "
-            "Use a file, e.g. sqlite:///decisionbot.db."
-        )
-    if url.database in (None, "", ":memory:"):
-        raise UnsupportedDatabase(
-            "DATABASE_URL points at an in-memory SQLite database, which would be lost on exit "
-            "and can't be shared by the bot's reader and writer. Use a file, e.g. "
-            "sqlite:///decisionbot.db."
-        )
-    return url.set(drivername="sqlite+aiosqlite")
+    if url.drivername in _SQLITE_NAMES:
+        if url.database in (None, "", ":memory:"):
+            raise UnsupportedDatabase(
+                "DATABASE_URL points at an in-memory SQLite database, which would be lost on "
+                "exit and can't be shared by the bot's connections. Use a file, e.g. "
+                "sqlite:///decisionbot.db."
+            )
+        return url.set(drivername=SQLITE_DRIVER)
+    if url.drivername in _POSTGRES_NAMES:
+        if not url.database:
+            raise UnsupportedDatabase(
+                "DATABASE_URL names a PostgreSQL server but no database: add it after the "
+                "host, as in postgresql://user:password@host:5432/decisionbot."
+            )
+        return url.set(drivername=POSTGRES_DRIVER)
+    raise UnsupportedDatabase(
+        f"DATABASE_URL names {url.drivername!r}, which decisionbot can't store its log in. "
+        f"Use SQLite or PostgreSQL, written like {_EXAMPLES}."
+    )
 
 
 def _configure_sqlite(engine: AsyncEngine, *, for_writes: bool, lock_wait_seconds: float) -> None:
@@ -110,7 +127,26 @@ def add_missing_columns(connection: Connection) -> None:
 
 
 def _is_lock_timeout(error: OperationalError) -> bool:
-    return "database is locked" in str(error.orig)
+    # SQLite's busy timeout ran out, or PostgreSQL's lock_timeout (SQLSTATE 55P03).
+    return "database is locked" in str(error.orig) or (
+        getattr(error.orig, "sqlstate", None) == "55P03"
+    )
+
+
+def _engines(url: URL, *, echo: bool, lock_wait_seconds: float) -> tuple[AsyncEngine, AsyncEngine]:
+    """(for writes, for reads): two engines on SQLite, whose writes begin differently; one on
+    PostgreSQL, whose transactions need nothing of the kind."""
+    if url.drivername == SQLITE_DRIVER:
+        writes, reads = create_async_engine(url, echo=echo), create_async_engine(url, echo=echo)
+        _configure_sqlite(writes, for_writes=True, lock_wait_seconds=lock_wait_seconds)
+        _configure_sqlite(reads, for_writes=False, lock_wait_seconds=lock_wait_seconds)
+        return writes, reads
+    # A row lock held by another process is waited for as long as SQLite's write lock is.
+    options = f"-c lock_timeout={int(lock_wait_seconds * 1000)}"
+    engine = create_async_engine(
+        url, echo=echo, pool_pre_ping=True, connect_args={"options": options}
+    )
+    return engine, engine
 
 
 class Database:
@@ -126,10 +162,10 @@ class Database:
         url = _normalise(database_url)
         self.url = url.render_as_string(hide_password=False)
         self.lock_wait_seconds = lock_wait_seconds
-        self.write_engine: AsyncEngine = create_async_engine(url, echo=echo)
-        self.read_engine: AsyncEngine = create_async_engine(url, echo=echo)
-        _configure_sqlite(self.write_engine, for_writes=True, lock_wait_seconds=lock_wait_seconds)
-        _configure_sqlite(self.read_engine, for_writes=False, lock_wait_seconds=lock_wait_seconds)
+        self.dialect = url.get_backend_name()  # "sqlite" or "postgresql"
+        self.write_engine, self.read_engine = _engines(
+            url, echo=echo, lock_wait_seconds=lock_wait_seconds
+        )
         self._write_sessions = async_sessionmaker(
             self.write_engine, class_=AsyncSession, expire_on_commit=False
         )
@@ -180,4 +216,5 @@ class Database:
 
     async def close(self) -> None:
         await self.write_engine.dispose()
-        await self.read_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            await self.read_engine.dispose()

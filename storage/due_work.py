@@ -1,8 +1,8 @@
 """Queries for due work: finding what has come due, claiming it with a lease, recording it sent.
 
 Claims are what make "exactly once" hold across processes: a claim is one UPDATE of unsent,
-unleased rows, inside SQLite's single writer, so two processes never hold the same row; a
-process that dies leaves its lease to run out, and the row is claimed again.
+unleased rows, so two processes never hold the same row; a process that dies leaves its lease
+to run out, and the row is claimed again.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, or_, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -283,18 +284,32 @@ def plan(session: Session, occasions: list[Occasion]) -> int:
         }
         for occasion in occasions
     ]
-    statement = sqlite_insert(DueWork).on_conflict_do_nothing(
-        index_elements=["team_id", "dedupe_key"]
+    statement = (
+        _insert_for(session)(DueWork)
+        .on_conflict_do_nothing(index_elements=["team_id", "dedupe_key"])
+        .returning(col(DueWork.id))
     )
-    return session.connection().execute(statement, rows).rowcount or 0
+    return len(session.connection().execute(statement, rows).all())
+
+
+def _insert_for(session: Session) -> Any:
+    """The dialect's own INSERT, the one that knows ON CONFLICT: both databases have it, but
+    SQLAlchemy spells it per dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert
+    return sqlite_insert
 
 
 def claim(
     session: Session, *, owner: str, now: datetime, lease: timedelta, limit: int
 ) -> list[DueWork]:
-    """Leases up to `limit` unsent rows that are due and not leased by a live claim."""
+    """Leases up to `limit` unsent rows that are due and not leased by a live claim.
+
+    One statement: PostgreSQL skips rows another process's claim has locked (FOR UPDATE SKIP
+    LOCKED), and SQLite, which renders no FOR UPDATE, has only one writer at a time.
+    """
     claimable = (
-        select(DueWork.id)
+        select(col(DueWork.id))
         .where(
             col(DueWork.sent_at).is_(None),
             col(DueWork.due_at) <= now,
@@ -302,18 +317,15 @@ def claim(
         )
         .order_by(col(DueWork.due_at), col(DueWork.id))
         .limit(limit)
+        .with_for_update(skip_locked=True)
     )
-    ids = list(session.exec(claimable).all())
-    if not ids:
-        return []
-    session.connection().execute(
+    claimed = (
         update(DueWork)
-        .where(col(DueWork.id).in_(ids))
+        .where(col(DueWork.id).in_(claimable.scalar_subquery()))
         .values(lease_owner=owner, lease_until=now + lease, attempts=DueWork.attempts + 1)
+        .returning(DueWork)
     )
-    return list(
-        session.exec(select(DueWork).where(col(DueWork.id).in_(ids)).order_by(col(DueWork.id)))
-    )
+    return sorted(session.scalars(claimed).all(), key=lambda work: work.id or 0)
 
 
 def mark_sent(

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, exists, func, literal_column, text
+from sqlalchemy import ColumnElement, exists, func
 from sqlmodel import Session, col, select
 
 from storage.models import Commitment, Decision, DecisionStatus, Dissent, Stakeholder
-from storage.search_index import match_expression
+from storage.search_index import matching_decision_ids
 
 
 @dataclass(frozen=True)
@@ -67,38 +67,21 @@ def channel_page(
 
 SEARCH_COUNT_MAX = 200  # beyond this a search only says "more than 200"
 
-# Each index is read newest first (by rowid) and stops once it has enough; the decision's
-# channel is checked by its primary key (the "+" keeps SQLite from walking each channel's
-# index instead). So a common word costs no more than a rare one.
-_DECISION_MATCHES = text(
-    "SELECT d.id FROM decision_fts f JOIN decision d ON d.id = f.rowid "
-    "WHERE decision_fts MATCH :q AND d.team_id = :team AND +d.channel_id IN :channels "
-    "ORDER BY f.rowid DESC LIMIT :n"
-).bindparams(bindparam("channels", expanding=True))
-_DISSENT_MATCHES = text(
-    "SELECT x.decision_id FROM dissent_fts f JOIN dissent x ON x.id = f.rowid "
-    "JOIN decision d ON d.id = x.decision_id "
-    "WHERE dissent_fts MATCH :q AND d.team_id = :team AND +d.channel_id IN :channels "
-    "ORDER BY f.rowid DESC LIMIT :n"
-).bindparams(bindparam("channels", expanding=True))
-
 
 def search(
     session: Session, *, team_id: str, channel_ids: Collection[str], words: str, limit: int
 ) -> Found:
     """The newest decisions in these channels whose title, what and why, options or dissent
     hold every word (as a prefix). The total is exact up to SEARCH_COUNT_MAX."""
-    expression = match_expression(words)
-    if expression is None or not channel_ids:
+    counted = matching_decision_ids(
+        session.connection(),
+        team_id=team_id,
+        channel_ids=channel_ids,
+        words=words,
+        limit=SEARCH_COUNT_MAX + 1,
+    )
+    if not counted:
         return Found([], 0)
-    connection = session.connection()
-
-    def matches(n: int) -> set[int]:
-        args = {"q": expression, "team": team_id, "channels": list(channel_ids), "n": n}
-        found = set(connection.execute(_DECISION_MATCHES, args).scalars())
-        return found | set(connection.execute(_DISSENT_MATCHES, args).scalars())
-
-    counted = matches(SEARCH_COUNT_MAX + 1)
     newest = sorted(counted, reverse=True)[:limit]
     rows = session.exec(select(Decision).where(col(Decision.id).in_(newest))).all()
     page = sorted(rows, key=lambda d: d.id or 0, reverse=True)
@@ -108,9 +91,7 @@ def search(
 
 
 def _in_channels(channel_ids: Collection[str]) -> ColumnElement[bool]:
-    """For queries about one person: their own decisions are few, so SQLite should find them
-    by person and check the channel after, not walk each channel's index (the "+")."""
-    return literal_column("+decision.channel_id").in_(list(channel_ids))
+    return col(Decision.channel_id).in_(list(channel_ids))
 
 
 def _not_closed() -> ColumnElement[bool]:
@@ -133,9 +114,7 @@ def asking_commitment(
 ) -> Found:
     """Decisions that asked this person to commit and that they haven't: soonest due first."""
     where = [
-        # Found through the person's stakeholder rows, then each decision by its key; the
-        # "+" keeps SQLite from scanning the team's decisions instead.
-        literal_column("+decision.team_id") == team_id,
+        Decision.team_id == team_id,
         _in_channels(channel_ids),
         _not_closed(),
         col(Decision.id).in_(

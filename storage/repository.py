@@ -115,9 +115,14 @@ def save_stance(
     return previous
 
 
-def get_decision(session: Session, *, team_id: str, decision_id: int) -> Decision | None:
+def get_decision(
+    session: Session, *, team_id: str, decision_id: int, lock: bool = False
+) -> Decision | None:
+    """The decision; with `lock`, its row is held until the transaction ends, so that writes
+    about one decision from several processes take turns (PostgreSQL: FOR UPDATE; SQLite has
+    one writer at a time and renders nothing)."""
     statement = select(Decision).where(Decision.team_id == team_id, Decision.id == decision_id)
-    return session.exec(statement).first()
+    return session.exec(statement.with_for_update() if lock else statement).first()
 
 
 def find_decision_by_view(

@@ -1,4 +1,4 @@
-"""Fixtures: a fresh SQLite database, the stand-in Slack, and the real app wired to both."""
+"""Fixtures: a fresh database (SQLite, or PostgreSQL under tests/with_postgres.sh), the stand-in Slack, and the real app wired to both."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bot.app import build_app
 from bot.deps import Deps
 from bot.slack_calls import build_web_client, close_web_client
 from storage.db import Database
+from tests.databases import ON_POSTGRES, POSTGRES_URL, reset_postgres
 from tests.harness import BotUnderTest
 from tests.slack_stand_in.server import SlackStandIn
 
@@ -25,7 +26,11 @@ ALICE, BOB, CAROL, DAN, ADMIN = "U0ALICE", "U0BOB", "U0CAROL", "U0DAN", "U0ADMIN
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'decisionbot.db'}")
+    if ON_POSTGRES:
+        reset_postgres()
+        database = Database(POSTGRES_URL)
+    else:
+        database = Database(f"sqlite:///{tmp_path / 'decisionbot.db'}")
     await database.create_tables()
     yield database
     await database.close()

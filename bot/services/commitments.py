@@ -34,7 +34,7 @@ async def record_commitment(
     """
 
     def write(session: Session) -> CommitmentOutcome:
-        decision = require_decision(session, team_id=team_id, decision_id=decision_id)
+        decision = require_decision(session, team_id=team_id, decision_id=decision_id, lock=True)
         previous = repository.save_stance(
             session, decision=decision, user_id=user_id, stance=stance, at=now
         )

@@ -245,7 +245,7 @@ async def mark_card_posted(
 ) -> None:
     def write(session: Session) -> None:
         decision = require_decision(
-            session, team_id=team_id, decision_id=decision_id, open_only=False
+            session, team_id=team_id, decision_id=decision_id, open_only=False, lock=True
         )
         decision.message_ts = message_ts
         decision.updated_at = now
@@ -376,7 +376,7 @@ async def manage_decision(
 
     def write(session: Session) -> tuple[DecisionRecord, bool]:
         decision = require_decision(
-            session, team_id=team_id, decision_id=decision_id, open_only=open_only
+            session, team_id=team_id, decision_id=decision_id, open_only=open_only, lock=True
         )
         ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=what)
         changed = change(session, decision)

@@ -62,7 +62,7 @@ async def record_dissent(
     await ensure_can_dissent(db, team_id=team_id, decision_id=decision_id, user_id=user_id)
 
     def write(session: Session) -> DissentOutcome:
-        decision = require_decision(session, team_id=team_id, decision_id=decision_id)
+        decision = require_decision(session, team_id=team_id, decision_id=decision_id, lock=True)
         dissent = repository.get_dissent_by_person(
             session, team_id=team_id, decision_id=decision_id, user_id=user_id
         )
@@ -114,7 +114,9 @@ async def find_dissent_to_answer(
         dissent = repository.get_dissent(session, team_id=team_id, dissent_id=dissent_id)
         if dissent is None:
             raise NotFound("That dissent no longer exists.")
-        decision = require_decision(session, team_id=team_id, decision_id=dissent.decision_id)
+        decision = require_decision(
+            session, team_id=team_id, decision_id=dissent.decision_id, lock=True
+        )
         ensure_is_decider(decision, actor_id, "answer dissent on this decision")
         record = reload_record(session, team_id=team_id, decision_id=dissent.decision_id)
         return record, dissent
@@ -144,7 +146,9 @@ async def answer_dissent(
         dissent = repository.get_dissent(session, team_id=team_id, dissent_id=dissent_id)
         if dissent is None:
             raise NotFound("That dissent no longer exists.")
-        decision = require_decision(session, team_id=team_id, decision_id=dissent.decision_id)
+        decision = require_decision(
+            session, team_id=team_id, decision_id=dissent.decision_id, lock=True
+        )
         ensure_is_decider(decision, actor_id, "answer dissent on this decision")
         changed = (dissent.heard, dissent.weighed) != (heard, weighed)
         if changed:

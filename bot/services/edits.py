@@ -135,7 +135,7 @@ async def edit_decision(
     validate_edit(edit, decision, now)
 
     def write(session: Session) -> EditOutcome:
-        decision = require_decision(session, team_id=team_id, decision_id=decision_id)
+        decision = require_decision(session, team_id=team_id, decision_id=decision_id, lock=True)
         ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=EDIT_IT)
         before = reload_record(session, team_id=team_id, decision_id=decision_id)
         old = {name: getattr(decision, name) for name in (*MATERIAL, "commit_by", "revisit_on")}

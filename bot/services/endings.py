@@ -243,7 +243,9 @@ async def supersede_with_existing(
         raise InvalidInput({SUPERSEDED_BY_FIELD: not_visible(by_decision_id).message})
 
     def write(session: Session) -> tuple[DecisionRecord, Decision]:
-        old = require_decision(session, team_id=team_id, decision_id=decision_id, open_only=False)
+        old = require_decision(
+            session, team_id=team_id, decision_id=decision_id, open_only=False, lock=True
+        )
         ensure_can_manage(old, actor_id, actor_is_admin=actor_is_admin, what=SUPERSEDE)
         new = require_decision(
             session, team_id=team_id, decision_id=by_decision_id, open_only=False

@@ -31,9 +31,15 @@ def ensure_usable(found: Found | None, *, open_only: bool = True) -> Found:
 
 
 def require_decision(
-    session: Session, *, team_id: str, decision_id: int, open_only: bool = True
+    session: Session,
+    *,
+    team_id: str,
+    decision_id: int,
+    open_only: bool = True,
+    lock: bool = False,
 ) -> Decision:
-    decision = repository.get_decision(session, team_id=team_id, decision_id=decision_id)
+    """The decision, for a write about it when `lock` (see repository.get_decision)."""
+    decision = repository.get_decision(session, team_id=team_id, decision_id=decision_id, lock=lock)
     return ensure_usable(decision, open_only=open_only)
 
 

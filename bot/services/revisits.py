@@ -136,7 +136,7 @@ async def record_revisit(
     )
 
     def write(session: Session) -> DecisionRecord:
-        decision = require_decision(session, team_id=team_id, decision_id=decision_id)
+        decision = require_decision(session, team_id=team_id, decision_id=decision_id, lock=True)
         ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=RECORD_IT)
         _ensure_still_due(decision, due_on)
         _ensure_reversible(decision, answer.disposition)
@@ -217,6 +217,7 @@ async def record_superseding_decision(
             team_id=draft.team_id,
             decision_id=old_decision_id,
             open_only=due_on is not None,
+            lock=True,
         )
         ensure_can_manage(old, actor_id, actor_is_admin=actor_is_admin, what=what)
         if due_on is not None:

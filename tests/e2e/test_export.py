@@ -16,6 +16,7 @@ from bot.scheduler.sweep import Sweeper
 from storage.db import Database
 from storage.models import Outcome
 from tests.conftest import ALICE, BOB, CAROL, CHANNEL, NOW
+from tests.databases import new_database_url
 from tests.e2e.flows import record_decision
 from tests.harness import BotUnderTest
 
@@ -77,7 +78,7 @@ async def test_a_json_export_imported_into_an_empty_database_brings_everything_b
     assert exported["decisions"][1]["reviews"][0]["learned"] == "Smaller is calmer."
     assert exported["decisions"][1]["due_work"][0]["message_ts"]  # the revisit, marked sent
 
-    fresh = f"sqlite:///{tmp_path / 'restored.db'}"
+    fresh = new_database_url(tmp_path, "restored")
     assert await run(monkeypatch, fresh, "import", str(first / "decisions.json")) == 0
     second = tmp_path / "second"
     assert await run(monkeypatch, fresh, "export", "--format", "json", "--out", str(second)) == 0

@@ -303,6 +303,7 @@ async def test_a_type_1_outcome_review_is_the_revisit_flow_without_reverse(
     # The day after the commit-by date the sweep moves it to decided, on the card and in the thread.
     at(bot, NOW + timedelta(days=4))
     assert (await sweeper(bot).sweep()).decided == 1
+    await bot.settle()  # the card is redrawn after the sweep, as a follow-up
     assert "Decided · outcome review on Wed 2 Dec 2026" in bot.card_text(CHANNEL)
     thread = bot.stand_in.thread(CHANNEL, card["ts"])  # type: ignore[arg-type]
     assert "The commit-by date (Thu 26 Nov 2026) has passed" in thread[-1]["text"]

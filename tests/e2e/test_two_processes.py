@@ -1,4 +1,4 @@
-"""Two real `decisionbot serve` processes on one SQLite file, both sweeping, against the stand-in:
+"""Two real `decisionbot serve` processes on one database, both sweeping, against the stand-in:
 each revisit and reminder arrives once."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from bot.scheduler.working_hours import next_working_time
 from bot.services.decisions import DecisionDraft, mark_card_posted, record_decision
 from storage.db import Database
 from tests.conftest import ALICE, BOB, CAROL, CHANNEL, DAN, SIGNING_SECRET
+from tests.databases import new_database_url
 from tests.slack_stand_in.server import SlackStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +86,7 @@ async def test_two_bot_processes_send_each_due_message_once(
     now = datetime.now(UTC)
     zone = a_zone_in_working_hours(now)
     stand_in.users[DAN].tz = zone or "UTC"
-    database_url = f"sqlite:///{tmp_path / 'shared.db'}"
+    database_url = new_database_url(tmp_path, "shared")
     db = Database(database_url)
     await db.create_tables()
     await seed(db, stand_in, now)

@@ -16,6 +16,7 @@ from bot.ui.card import PEOPLE_SHOWN_MAX, build_decision_card
 from storage.db import Database
 from storage.models import EarlierCommitment, Stance
 from tests.conftest import NOW
+from tests.databases import sqlite_only
 
 TEAM = "T1"
 ASKED = ["U0ASKED1", "U0ASKED2", "U0ASKED3", "U0ASKED4"]
@@ -133,6 +134,7 @@ async def test_a_card_past_its_room_lists_the_first_people_and_counts_the_rest(
 PER_DECISION_TABLES = ("stakeholder", "commitment", "dissent", "earliercommitment")
 
 
+@sqlite_only  # reads SQLite's query plan
 @pytest.mark.parametrize("others_shown", [None, PEOPLE_SHOWN_MAX])
 async def test_a_decisions_people_are_found_by_its_index_not_among_the_whole_teams(
     db: Database, others_shown: int | None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import ConfigError, Mode, load_settings
+from storage.db import Database
 
 HTTP_ENV = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret"}
 
@@ -48,3 +49,34 @@ def test_socket_mode_needs_no_signing_secret_and_export_needs_no_tokens() -> Non
         {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, mode=Mode.SOCKET
     )
     assert load_settings({}, mode=Mode.OFFLINE).slack_bot_token == ""
+
+
+@pytest.mark.parametrize(
+    ("url", "driver"),
+    [
+        ("sqlite:///decisionbot.db", "sqlite+aiosqlite"),
+        ("sqlite+aiosqlite:///decisionbot.db", "sqlite+aiosqlite"),
+        ("postgresql://bot:pw@db.internal:5432/decisions", "postgresql+psycopg"),
+        ("postgres://bot:pw@db.internal:5432/decisions", "postgresql+psycopg"),
+        ("postgresql+psycopg://bot:pw@db.internal/decisions", "postgresql+psycopg"),
+    ],
+)
+def test_the_database_url_forms_people_are_handed_are_accepted(url: str, driver: str) -> None:
+    settings = load_settings(HTTP_ENV | {"DATABASE_URL": url})
+    assert settings.database_url == url
+    database = Database(url)
+    assert database.url.split("://")[0] == driver
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("mysql://bot@db/decisions", "Use SQLite or PostgreSQL"),
+        ("not a url", "is not a database URL"),
+        ("sqlite://", "in-memory SQLite database"),
+        ("postgresql://bot@db.internal:5432", "no database"),
+    ],
+)
+def test_a_database_url_that_cant_be_used_is_refused_with_a_sentence(url: str, says: str) -> None:
+    with pytest.raises(ConfigError, match=says):
+        load_settings(HTTP_ENV | {"DATABASE_URL": url})

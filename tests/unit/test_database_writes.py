@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from bot.services.commitments import record_commitment
@@ -17,6 +20,7 @@ from storage import repository
 from storage.db import Database, DatabaseBusy, UnsupportedDatabase
 from storage.models import DecisionStatus, Stance
 from tests.conftest import NOW
+from tests.databases import new_database_url
 
 
 def a_draft(title: str = "Use Postgres") -> DecisionDraft:
@@ -112,39 +116,58 @@ async def test_a_write_runs_once(db: Database) -> None:
     assert len(runs) == 5
 
 
+class AnotherProcess:
+    """Another process's connection holding the lock a commitment's write needs: SQLite's one
+    write lock, or the decision's row on PostgreSQL."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            assert parsed.database is not None
+            self.connection: Any = sqlite3.connect(parsed.database, isolation_level=None)
+            self.connection.execute("BEGIN IMMEDIATE")
+        else:
+            dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+            self.connection = psycopg.connect(dsn)
+            self.connection.execute("SELECT id FROM decision FOR UPDATE")
+
+    def let_go(self, *, commit: bool = True) -> None:
+        if isinstance(self.connection, sqlite3.Connection):
+            self.connection.execute("COMMIT" if commit else "ROLLBACK")
+        else:
+            self.connection.commit() if commit else self.connection.rollback()
+        self.connection.close()
+
+
 async def test_a_write_waits_for_another_processs_lock_without_blocking_the_loop(
-    db: Database, tmp_path: Path
+    db: Database,
 ) -> None:
     decision_id = await a_decision(db)
-    other_process = sqlite3.connect(tmp_path / "decisionbot.db", isolation_level=None)
-    other_process.execute("BEGIN IMMEDIATE")
+    other_process = AnotherProcess(db.url)
     waiting = commit(db, decision_id, "U2")
 
-    # The loop keeps turning while the write waits on the driver's thread.
+    # The loop keeps turning while the write waits (on the driver's thread, or its socket).
     turns = 0
     for _ in range(20):
         await asyncio.sleep(0.01)
         turns += 1
     assert turns == 20 and not waiting.done()
 
-    other_process.execute("COMMIT")
-    other_process.close()
+    other_process.let_go()
     await asyncio.wait_for(waiting, timeout=5)
     assert await stored_kinds(db, decision_id) == ["recorded", "committed"]
 
 
 async def test_a_lock_held_too_long_fails_the_write_with_a_reason(tmp_path: Path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'busy.db'}", lock_wait_seconds=0.2)
+    db = Database(new_database_url(tmp_path, "busy"), lock_wait_seconds=0.2)
     await db.create_tables()
     decision_id = await a_decision(db)
-    other_process = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
-    other_process.execute("BEGIN IMMEDIATE")
+    other_process = AnotherProcess(db.url)
     try:
         with pytest.raises(DatabaseBusy, match="locked by another process"):
             await commit(db, decision_id, "U2")
     finally:
-        other_process.execute("ROLLBACK")
-        other_process.close()
+        other_process.let_go(commit=False)
     assert await stored_kinds(db, decision_id) == ["recorded"]
     await db.close()
 
