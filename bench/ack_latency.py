@@ -112,7 +112,7 @@ async def wait_healthy(url: str) -> None:
 async def seed(database_url: str, api_url: str, now: datetime | None = None) -> None:
     """Decisions whose cards exist in the stand-in, so commit clicks do the full work."""
     db = Database(database_url)
-    await db.create_tables()
+    await db.upgrade()
     client = AsyncWebClient(token=TOKEN, base_url=api_url)
     now = now or datetime.now(UTC)
     for i in range(DECISIONS):

@@ -111,7 +111,7 @@ def rows(count: int) -> dict[str, list[dict[str, object]]]:
 async def main_async(count: int) -> None:
     path = Path(tempfile.mkdtemp(prefix="decisionbot-digest-")) / "bench.db"
     db = Database(f"sqlite:///{path}")
-    await db.create_tables()
+    await db.upgrade()
     seeded = rows(count)
     tables = {
         "decision": Decision,

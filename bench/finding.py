@@ -178,7 +178,7 @@ async def main_async(decisions: int, channels: int, requests: int) -> None:
         stand_in.add_user(person(p))
     path = Path(tempfile.mkdtemp(prefix="decisionbot-finding-")) / "f.db"
     db = Database(f"sqlite:///{path}")
-    await db.create_tables()
+    await db.upgrade()
     started = time.perf_counter()
     await seed(db, decisions, channels, rng)
     print(

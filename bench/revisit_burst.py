@@ -91,7 +91,7 @@ async def main_async(decisions: int, channels: int) -> None:
     for c in range(channels):
         stand_in.add_channel(f"C{c:07d}")
     db = Database(f"sqlite:///{Path(tempfile.mkdtemp(prefix='decisionbot-burst-')) / 'b.db'}")
-    await db.create_tables()
+    await db.upgrade()
     cards = []
     for i in range(1, decisions + 1):
         stand_in.add_user(decider_of(i), tz="UTC")

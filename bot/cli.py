@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from dotenv import load_dotenv
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import build_app
 from bot.config import ConfigError, Mode, Settings, load_settings
@@ -36,7 +37,8 @@ from bot.server import serve_http, serve_socket_mode
 from bot.services.errors import DecisionError
 from bot.services.export import ExportFilter, export_decisions, import_decisions
 from bot.slack_calls import build_web_client, close_web_client
-from storage.db import Database
+from storage.db import Database, describe_database_error
+from storage.migrate import SchemaState
 
 logger = logging.getLogger("decisionbot")
 
@@ -64,6 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--out", type=Path, help="directory to write into (default: standard output; md needs it)"
     )
+    database = commands.add_parser("db", help="the database's schema: where it stands, upgrade it")
+    database.add_argument(
+        "action",
+        choices=["upgrade", "current"],
+        help="upgrade: apply the migrations it lacks (serve and socket do this at start); "
+        "current: print where it stands",
+    )
     restore = commands.add_parser("import", help="load a JSON export into an empty database")
     restore.add_argument("file", type=Path, help="a file written by `export --format json`")
     return parser
@@ -75,12 +84,14 @@ def configure_logging(settings: Settings) -> None:
     )
     # APScheduler logs every run of the sweep at INFO; the sweep logs what it sent itself.
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
+    # Alembic logs each step of every check at INFO; the bot logs an upgrade itself.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] = utc_now) -> None:
     """Runs until SIGINT or SIGTERM. `clock` is for benchmarks that pin the date."""
     db = Database(settings.database_url)
-    await db.create_tables()
+    log_upgrade(*await db.upgrade())
     deps = Deps(db=db, digest_schedule=settings.digest_schedule, clock=clock)
     client = build_web_client(settings.slack_bot_token, settings.slack_api_url)
     app = build_app(client=client, deps=deps, signing_secret=settings.slack_signing_secret)
@@ -99,10 +110,29 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
         await db.close()
 
 
+def log_upgrade(before: SchemaState, after: SchemaState) -> None:
+    if before != after:
+        logger.info("database schema: was %s; now %s", before.describe(), after.describe())
+
+
+async def run_db_command(settings: Settings, action: str) -> str:
+    """`decisionbot db upgrade|current`: what to print."""
+    db = Database(settings.database_url)
+    try:
+        if action == "current":
+            return (await db.schema_state()).describe()
+        before, after = await db.upgrade()
+        if before == after:
+            return f"Nothing to do: {after.describe()}."
+        return f"Upgraded. It was {before.describe()}. Now {after.describe()}."
+    finally:
+        await db.close()
+
+
 async def read_export(settings: Settings, only: ExportFilter) -> dict[str, Any]:
     db = Database(settings.database_url)
     try:
-        await db.create_tables()
+        await db.upgrade()
         return await export_decisions(db, only)
     finally:
         await db.close()
@@ -131,7 +161,7 @@ def write_export(document: dict[str, Any], kind: str, out: Path | None) -> None:
 async def run_import(settings: Settings, document: dict[str, Any]) -> int:
     db = Database(settings.database_url)
     try:
-        await db.create_tables()
+        await db.upgrade()
         return await import_decisions(db, document)
     finally:
         await db.close()
@@ -169,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         "socket": Mode.SOCKET,
         "export": Mode.OFFLINE,
         "import": Mode.OFFLINE,
+        "db": Mode.OFFLINE,
     }
     mode = modes[command]
     try:
@@ -179,6 +210,15 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings)
     if command in ("export", "import"):
         return export_or_import(settings, args)
+    if command == "db":
+        try:
+            print(asyncio.run(run_db_command(settings, args.action)))
+        except (OSError, SQLAlchemyError) as error:
+            print(
+                f"decisionbot db {args.action}: {describe_database_error(error)}", file=sys.stderr
+            )
+            return 2
+        return 0
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_bot(settings, mode))
     return 0

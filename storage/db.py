@@ -8,18 +8,19 @@ event loop. A write runs once: it commits as a whole or rolls back as a whole.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, event, inspect, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine.url import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import models  # noqa: F401  (registers every table on SQLModel.metadata)
-from storage.search_index import create_search_indexes
+from storage import migrate
+from storage.migrate import SchemaState
 
 T = TypeVar("T")
 
@@ -104,26 +105,10 @@ def _configure_sqlite(engine: AsyncEngine, *, for_writes: bool, lock_wait_second
         connection.exec_driver_sql("BEGIN IMMEDIATE" if for_writes else "BEGIN")
 
 
-def add_missing_columns(connection: Connection) -> None:
-    """Adds the nullable columns a newer version brought to an existing database's tables.
-
-    Until there is a migration tool, this is the one kind of schema change allowed: a new
-    column that may be empty, so existing rows stay valid as they are.
-    """
-    inspector = inspect(connection)
-    for table in SQLModel.metadata.sorted_tables:
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name in present:
-                continue
-            if not column.nullable:
-                raise RuntimeError(
-                    f"{table.name}.{column.name} is missing and can't be added without a value"
-                )
-            kind = column.type.compile(dialect=connection.dialect)
-            connection.execute(
-                text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
-            )
+def describe_database_error(error: BaseException) -> str:
+    """One sentence for an operator about a database that can't be reached or used."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    return f"the database can't be used ({reason}). Check DATABASE_URL and that the database is running."
 
 
 def _is_lock_timeout(error: OperationalError) -> bool:
@@ -160,6 +145,7 @@ class Database:
         lock_wait_seconds: float = WRITE_LOCK_WAIT_SECONDS,
     ) -> None:
         url = _normalise(database_url)
+        self._url = url
         self.url = url.render_as_string(hide_password=False)
         self.lock_wait_seconds = lock_wait_seconds
         self.dialect = url.get_backend_name()  # "sqlite" or "postgresql"
@@ -173,19 +159,13 @@ class Database:
             self.read_engine, class_=AsyncSession, expire_on_commit=False
         )
 
-    async def create_tables(self) -> None:
-        """Creates what is missing: tables, indexes added to existing tables, search indexes."""
+    async def upgrade(self) -> tuple[SchemaState, SchemaState]:
+        """Brings the schema to the newest migration (storage/migrate.py), off the event loop;
+        returns where it stood before and after."""
+        return await asyncio.to_thread(migrate.upgrade, self._url)
 
-        def create(session: Session) -> None:
-            connection = session.connection()
-            SQLModel.metadata.create_all(connection)
-            add_missing_columns(connection)
-            for table in SQLModel.metadata.sorted_tables:
-                for index in table.indexes:
-                    index.create(connection, checkfirst=True)
-            create_search_indexes(connection)
-
-        await self.write(create)
+    async def schema_state(self) -> SchemaState:
+        return await asyncio.to_thread(migrate.current, self._url)
 
     async def write(self, work: Callable[[Session], T]) -> T:
         """Runs `work(session)` once, in a transaction: all of it commits, or none of it."""

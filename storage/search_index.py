@@ -1,11 +1,11 @@
 """Full-text search for /decide search, in each database's own engine: FTS5 on SQLite,
 tsvector with a GIN index on PostgreSQL. The one place where the two differ for search.
 
-On SQLite both indexes are external-content FTS5 tables: the text lives once, in `decision`
-and `dissent`, and triggers keep the index in step with every insert, update and delete. An
-index made for a database that already had decisions is filled from them once ("rebuild").
-On PostgreSQL an expression index over the same columns needs no triggers; queries repeat
-the indexed expression exactly, so that the planner uses it.
+The indexes are made by the migrations (storage/migrations/versions/0001_baseline.py). On
+SQLite they are external-content FTS5 tables: the text lives once, in `decision` and
+`dissent`, and triggers keep the index in step with every change. On PostgreSQL they are
+expression indexes over the same columns, with no triggers; the queries here repeat the
+indexed expression exactly, so that the planner uses it.
 """
 
 from __future__ import annotations
@@ -22,57 +22,15 @@ INDEXES = [
 ]
 
 
-def _sqlite_ddl(index: str, table: str, columns: list[str]) -> list[str]:
-    cols = ", ".join(columns)
-    new = ", ".join(f"new.{c}" for c in columns)
-    old = ", ".join(f"old.{c}" for c in columns)
-    return [
-        f"CREATE TRIGGER IF NOT EXISTS {index}_ai AFTER INSERT ON {table} BEGIN "
-        f"INSERT INTO {index}(rowid, {cols}) VALUES (new.id, {new}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {index}_ad AFTER DELETE ON {table} BEGIN "
-        f"INSERT INTO {index}({index}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {index}_au AFTER UPDATE OF {cols} ON {table} BEGIN "
-        f"INSERT INTO {index}({index}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
-        f"INSERT INTO {index}(rowid, {cols}) VALUES (new.id, {new}); END",
-    ]
+def is_search_index(name: str | None) -> bool:
+    """The full-text tables (with FTS5's own shadow tables) and indexes, which the models
+    don't describe: migrations make them by hand."""
+    return any(str(name).startswith(index) for index, _, _ in INDEXES)
 
 
 def _tsvector(alias: str, columns: list[str]) -> str:
     joined = " || ' ' || ".join(f"coalesce({alias}{c}, '')" for c in columns)
     return f"to_tsvector('simple', {joined})"
-
-
-def search_index_statements(dialect: str) -> list[str]:
-    """The statements that create both search indexes (each safe to run again)."""
-    statements: list[str] = []
-    for index, table, columns in INDEXES:
-        if dialect == "postgresql":
-            statements.append(
-                f"CREATE INDEX IF NOT EXISTS {index} ON {table} "
-                f"USING GIN ({_tsvector('', columns)})"
-            )
-            continue
-        statements.append(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {index} USING fts5({', '.join(columns)}, "
-            f"content='{table}', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
-        )
-        statements += _sqlite_ddl(index, table, columns)
-    return statements
-
-
-def create_search_indexes(connection: Connection) -> None:
-    dialect = connection.dialect.name
-    fresh = (
-        dialect == "sqlite"
-        and not connection.execute(
-            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'decision_fts'")
-        ).first()
-    )
-    for statement in search_index_statements(dialect):
-        connection.execute(text(statement))
-    if fresh:  # an FTS5 index made beside existing rows starts empty
-        for index, _, _ in INDEXES:
-            connection.execute(text(f"INSERT INTO {index}({index}) VALUES ('rebuild')"))
 
 
 def search_terms(words: str) -> list[str]:

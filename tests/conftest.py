@@ -31,7 +31,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
         database = Database(POSTGRES_URL)
     else:
         database = Database(f"sqlite:///{tmp_path / 'decisionbot.db'}")
-    await database.create_tables()
+    await database.upgrade()
     yield database
     await database.close()
 

@@ -88,7 +88,7 @@ async def test_two_bot_processes_send_each_due_message_once(
     stand_in.users[DAN].tz = zone or "UTC"
     database_url = new_database_url(tmp_path, "shared")
     db = Database(database_url)
-    await db.create_tables()
+    await db.upgrade()
     await seed(db, stand_in, now)
     await db.close()
 

@@ -160,7 +160,7 @@ async def test_a_write_waits_for_another_processs_lock_without_blocking_the_loop
 
 async def test_a_lock_held_too_long_fails_the_write_with_a_reason(tmp_path: Path) -> None:
     db = Database(new_database_url(tmp_path, "busy"), lock_wait_seconds=0.2)
-    await db.create_tables()
+    await db.upgrade()
     decision_id = await a_decision(db)
     other_process = AnotherProcess(db.url)
     try:
