@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,19 +25,26 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def new_process_id() -> str:
+    """Names this process in leases (due work, card redraws), so that a lease shows who holds it."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
 @dataclass
 class Deps:
     db: Database
     followups: FollowUps = field(default_factory=FollowUps)
     clock: Callable[[], datetime] = utc_now
     admins: AdminDirectory = field(default_factory=AdminDirectory)
-    pace: SlackPace = field(default_factory=SlackPace)
     digest_schedule: DigestSchedule = field(default_factory=DigestSchedule)
     access: ChannelAccess = field(default_factory=ChannelAccess)
     workspace_url: str | None = None  # from auth.test, the first time a link is needed
+    process_id: str = field(default_factory=new_process_id)
+    pace: SlackPace = field(init=False)
     cards: CardRefresher = field(init=False)
 
     def __post_init__(self) -> None:
+        self.pace = SlackPace(self.db)
         self.cards = CardRefresher(self.pace)
 
     def now(self) -> datetime:

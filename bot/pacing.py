@@ -9,8 +9,12 @@ are spaced evenly). A 429 that still happens is retried by the Web API client.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from storage import shared_state
+from storage.db import Database
 
 
 @dataclass(frozen=True)
@@ -24,24 +28,28 @@ POST_PER_CHANNEL = Budget(per_second=1.0, burst=3)
 
 
 class SlackPace:
-    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+    """The budgets belong to the deployment, not to a process: each turn is taken in the
+    database (storage/shared_state.py), so that several processes together send no more than
+    one would. Seconds come from the wall clock, which every process shares."""
+
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+        self._db = db
         self._clock = clock
-        self._next_due: dict[tuple[str, ...], float] = {}
 
-    def _now(self) -> float:
-        return self._clock() if self._clock else asyncio.get_running_loop().time()
-
-    def reserve(self, key: tuple[str, ...], budget: Budget) -> float:
+    async def reserve(self, key: tuple[str, ...], budget: Budget) -> float:
         """Takes a turn; returns how many seconds to wait before using it."""
-        now = self._now()
+        now = self._clock()
         interval = 1 / budget.per_second
-        due = max(self._next_due.get(key, now), now)
-        self._next_due[key] = due + interval
+        due = await self._db.write(
+            lambda session: shared_state.reserve_turn(
+                session, key=":".join(key), now=now, interval=interval
+            )
+        )
         return max(0.0, due - (budget.burst - 1) * interval - now)
 
     async def turn(self, key: tuple[str, ...], budget: Budget) -> None:
         """Waits until this call fits the budget."""
-        delay = self.reserve(key, budget)
+        delay = await self.reserve(key, budget)
         if delay > 0:
             await asyncio.sleep(delay)
 

@@ -12,12 +12,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, or_, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage import repository
+from storage.dialect import insert_for
 from storage.models import (
     SYSTEM_ACTOR,
     ChannelSettings,
@@ -285,19 +284,11 @@ def plan(session: Session, occasions: list[Occasion]) -> int:
         for occasion in occasions
     ]
     statement = (
-        _insert_for(session)(DueWork)
+        insert_for(session)(DueWork)
         .on_conflict_do_nothing(index_elements=["team_id", "dedupe_key"])
         .returning(col(DueWork.id))
     )
     return len(session.connection().execute(statement, rows).all())
-
-
-def _insert_for(session: Session) -> Any:
-    """The dialect's own INSERT, the one that knows ON CONFLICT: both databases have it, but
-    SQLAlchemy spells it per dialect."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql_insert
-    return sqlite_insert
 
 
 def claim(

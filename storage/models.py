@@ -283,3 +283,28 @@ class ChannelSettings(SQLModel, table=True):
     digest_enabled: bool = True
     updated_by: str = Field(max_length=32)
     updated_at: datetime = utc_column()
+
+
+class SlackBudget(SQLModel, table=True):
+    """One of Slack's rate limits as the deployment's shared budget (bot/pacing.py): when the
+    next call under this key is due, in seconds since the epoch by the bots' clocks."""
+
+    key: str = Field(primary_key=True, max_length=200)
+    next_due: float
+
+
+class CardDraw(SQLModel, table=True):
+    """Which state of a decision its card shows, so that processes take turns redrawing it.
+
+    Every change asks for a redraw (`wanted` goes up); one process at a time holds the drawing
+    lease, draws from the database, and records what it drew. A change that comes while
+    another process draws is drawn by that process before it lets go, so the card never ends
+    on an older state than the database's.
+    """
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    decision_id: int = Field(primary_key=True)
+    wanted: int = 0
+    drawn: int = 0
+    drawer: str | None = Field(default=None, max_length=100)
+    drawing_until: datetime | None = utc_column(nullable=True)

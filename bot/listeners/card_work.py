@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.card_refresh import CardKey
 from bot.deps import Deps
 from bot.listeners.errors import report_to, report_to_each
-from bot.services import decisions
+from bot.services import card_draws, decisions
 from bot.slack_calls import (
     PrivateReply,
     explain_slack_error,
@@ -59,6 +59,42 @@ async def publish_card(
     return True
 
 
+async def draw_latest_card(client: AsyncWebClient, deps: Deps, key: CardKey) -> None:
+    """Redraws the card from the database, taking turns with the other processes.
+
+    Two processes drawing at once could each read the database, and the one that read first
+    could be the last to reach Slack, leaving an older state on the card. So a draw holds a
+    lease in the database, and its holder draws again while more was asked for meanwhile.
+    """
+    team_id, decision_id = key
+    db, me = deps.db, deps.process_id
+    await card_draws.want_redraw(db, team_id=team_id, decision_id=decision_id)
+    again = False
+    while (
+        covered := await card_draws.claim_redraw(
+            db, team_id=team_id, decision_id=decision_id, drawer=me, now=deps.now()
+        )
+    ) is not None:
+        if again:  # the first draw took its turn in Slack's budget before it was asked for
+            await deps.pace.card_update(team_id)
+        again = True
+        try:
+            async with deps.followups.slot():
+                # Redrawn again and again in a flood of clicks: load only what the card shows.
+                record = await decisions.load_record(
+                    db, team_id=team_id, decision_id=decision_id, others_shown=PEOPLE_SHOWN_MAX
+                )
+                await update_card(client, record)
+        except BaseException:
+            await card_draws.finish_redraw(
+                db, team_id=team_id, decision_id=decision_id, drawer=me, covered=None
+            )
+            raise
+        await card_draws.finish_redraw(
+            db, team_id=team_id, decision_id=decision_id, drawer=me, covered=covered
+        )
+
+
 def refresh_card(
     client: AsyncWebClient,
     deps: Deps,
@@ -92,12 +128,12 @@ def refresh_card_of(
         return  # a redraw is under way and will pick this up
 
     async def redraw(lines: list[Message]) -> None:
-        async with deps.followups.slot():
-            # Redrawn again and again in a flood of clicks: load only what the card shows.
-            record = await decisions.load_record(
-                deps.db, team_id=team_id, decision_id=decision_id, others_shown=PEOPLE_SHOWN_MAX
-            )
-            await update_card(client, record)
+        await draw_latest_card(client, deps, key)
+        if not lines:
+            return
+        record = await decisions.load_record(
+            deps.db, team_id=team_id, decision_id=decision_id, others_shown=PEOPLE_SHOWN_MAX
+        )
         for message in merge_thread_lines(lines):
             await deps.pace.channel_post(team_id, record.decision.channel_id)
             async with deps.followups.slot():

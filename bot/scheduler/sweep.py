@@ -8,9 +8,6 @@ off and tried again later, and a person who is out of working hours gets it when
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import uuid
 from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -44,11 +41,6 @@ from storage.models import DecisionStatus, DueWork, DueWorkKind
 from storage.repository import DecisionRecord
 
 logger = logging.getLogger(__name__)
-
-
-def new_owner_id() -> str:
-    """Names this process in leases, so that a lease shows who holds it."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass
@@ -91,7 +83,7 @@ class Sweeper:
     def __init__(self, deps: Deps, client: AsyncWebClient, owner: str | None = None) -> None:
         self.deps = deps
         self.client = client
-        self.owner = owner or new_owner_id()
+        self.owner = owner or deps.process_id
 
     async def sweep(self) -> SweepReport:
         """Plans, then claims and sends until nothing due is left unclaimed."""

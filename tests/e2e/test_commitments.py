@@ -122,8 +122,7 @@ async def test_a_burst_of_clicks_is_one_card_redraw_and_one_thread_message(
     card = await record_decision(bot, stakeholders=[BOB, CAROL, DAN])
     updates_before = len(bot.stand_in.calls_to("chat.update"))
     # A busy workspace has spent Slack's chat.update budget, so the redraw waits its turn.
-    for _ in range(CHAT_UPDATE.burst):
-        bot.deps.pace.reserve(("chat.update", TEAM), CHAT_UPDATE)
+    await spend_the_workspace_card_update_budget(bot)
 
     for person, action in ((BOB, Action.COMMIT_AGREE), (CAROL, Action.COMMIT_DISAGREE)):
         response = await bot.click(card, action, user=person, channel=CHANNEL, settle=False)
@@ -143,17 +142,17 @@ async def test_a_burst_of_clicks_is_one_card_redraw_and_one_thread_message(
     ]
 
 
-def spend_the_workspace_card_update_budget(bot: BotUnderTest) -> None:
+async def spend_the_workspace_card_update_budget(bot: BotUnderTest) -> None:
     """As in a busy workspace: the next redraw has to wait its turn."""
     for _ in range(CHAT_UPDATE.burst):
-        bot.deps.pace.reserve(("chat.update", TEAM), CHAT_UPDATE)
+        await bot.deps.pace.reserve(("chat.update", TEAM), CHAT_UPDATE)
 
 
 async def test_a_flood_of_commitments_is_one_thread_message_that_counts_the_rest(
     bot: BotUnderTest,
 ) -> None:
     card = await record_decision(bot, stakeholders=[BOB])
-    spend_the_workspace_card_update_budget(bot)
+    await spend_the_workspace_card_update_budget(bot)
     people = [f"U{n:05d}" for n in range(COMMITMENT_LINES_KEPT + 6)]
     for person in people:
         await bot.click(card, Action.COMMIT_AGREE, user=person, channel=CHANNEL, settle=False)
@@ -174,7 +173,7 @@ async def test_a_flood_of_commitments_is_one_thread_message_that_counts_the_rest
 
 async def test_a_failed_redraw_is_told_once_to_each_person_who_clicked(bot: BotUnderTest) -> None:
     card = await record_decision(bot, stakeholders=[BOB, CAROL])
-    spend_the_workspace_card_update_budget(bot)
+    await spend_the_workspace_card_update_budget(bot)
     bot.stand_in.fail_next(
         "chat.update", status=500, error="internal_error", retry_after=None, times=3
     )

@@ -65,14 +65,16 @@ async def seed(db: Database, stand_in: SlackStandIn, now: datetime) -> None:
         )
 
 
-def start_bot(stand_in: SlackStandIn, database_url: str) -> subprocess.Popen[bytes]:
+def start_bot(
+    stand_in: SlackStandIn, database_url: str, *, port: int | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": stand_in.token,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": stand_in.api_url,
         "DATABASE_URL": database_url,
-        "PORT": str(free_port()),
+        "PORT": str(port or free_port()),
         "SCHEDULER_INTERVAL_SECONDS": "1",
         "LOG_LEVEL": "WARNING",
     }

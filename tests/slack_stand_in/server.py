@@ -7,6 +7,7 @@ accepts each once, and can be told to answer 429 (with Retry-After) or 5xx.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -71,6 +72,10 @@ class SlackStandIn:
     views: dict[str, StoredView] = field(default_factory=dict)
     home_tabs: dict[str, dict[str, Any]] = field(default_factory=dict)  # user -> published view
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    called_at: list[float] = field(default_factory=list)  # time.time() of each call in `calls`
+    # Seconds a chat.update takes before Slack applies it, as when Slack is slow: a later
+    # update can then land before an earlier one.
+    update_delay: Callable[[], float] | None = None
     responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_urls
     warnings: list[str] = field(default_factory=list)
     _failures: dict[str, Failure] = field(default_factory=dict)
@@ -188,6 +193,7 @@ class SlackStandIn:
         method = request.match_info["method"]
         args = await self._arguments(request)
         self.calls.append((method, args))
+        self.called_at.append(time.time())
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
         failure = self._failures.get(method)
@@ -202,6 +208,8 @@ class SlackStandIn:
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
+        if method == "chat.update" and self.update_delay is not None:
+            await asyncio.sleep(self.update_delay())
         return web.json_response(handler(args))
 
     async def _response_url(self, request: web.Request) -> web.Response:

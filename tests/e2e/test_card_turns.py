@@ -1,0 +1,40 @@
+"""Two processes redrawing one card: the one that read the database first can't leave its
+older card on top when Slack is slow to apply it."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.deps import Deps
+from bot.listeners.card_work import draw_latest_card
+from bot.services.commitments import record_commitment
+from storage.models import Stance
+from tests.conftest import BOB, CAROL, CHANNEL, NOW, TEAM
+from tests.e2e.flows import record_decision
+from tests.harness import BotUnderTest
+
+
+async def test_a_slow_redraw_from_one_process_never_lands_over_a_newer_one(
+    bot: BotUnderTest,
+) -> None:
+    card = await record_decision(bot, stakeholders=[BOB, CAROL])
+    process_a = bot.deps
+    process_b = Deps(db=process_a.db, clock=lambda: NOW)  # another process on the same database
+    key = (TEAM, 1)
+    delays = iter([2.0])  # Slack takes 2 s over the first redraw, then answers at once
+    bot.stand_in.update_delay = lambda: next(delays, 0.0)
+
+    await record_commitment(
+        process_a.db, team_id=TEAM, decision_id=1, user_id=BOB, stance=Stance.AGREE, now=NOW
+    )
+    slow = asyncio.create_task(draw_latest_card(bot.app.client, process_a, key))
+    await asyncio.sleep(0.5)  # A's redraw (Bob only) is on its way to Slack
+    await record_commitment(
+        process_b.db, team_id=TEAM, decision_id=1, user_id=CAROL, stance=Stance.AGREE, now=NOW
+    )
+    await draw_latest_card(bot.app.client, process_b, key)
+    await slow
+
+    assert "2 of 2 asked have committed" in bot.card_text(CHANNEL)
+    drawn = [c for c in bot.stand_in.calls_to("chat.update") if c["ts"] == card["ts"]]
+    assert len(drawn) == 2  # A drew Bob's change, then the one B asked for while A drew
