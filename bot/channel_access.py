@@ -6,8 +6,9 @@ many channels (search, the Home tab) keep to the channels the person is in.
 
 Slack is the source: `conversations.members` for one channel, `users.conversations` for the
 channels one person is in (one call per person rather than one per channel), and
-`conversations.info` for whether a channel is private. Answers are kept for a minute, so a
-person removed from a channel stops seeing it within that minute. Anything Slack can't tell
+`conversations.info` for whether a channel is private. Answers are kept for a minute (in a
+bounded cache, per process), so a person removed from a channel stops seeing it within that
+minute. Anything Slack can't tell
 us counts as "may not see".
 """
 
@@ -16,35 +17,15 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.expiring_cache import ExpiringCache
+
 CACHE_SECONDS = 60.0
 PAGE = 1000
-T = TypeVar("T")
-
-
-@dataclass
-class _Cached(Generic[T]):
-    value: T
-    until: float
-
-
-class _Cache(Generic[T]):
-    def __init__(self, seconds: float, clock: Callable[[], float]) -> None:
-        self._seconds, self._clock = seconds, clock
-        self._entries: dict[tuple[str, ...], _Cached[T]] = {}
-
-    async def get(self, key: tuple[str, ...], load: Callable[[], Awaitable[T]]) -> T:
-        entry = self._entries.get(key)
-        now = self._clock()
-        if entry is not None and entry.until > now:
-            return entry.value
-        value = await load()
-        self._entries[key] = _Cached(value, now + self._seconds)
-        return value
 
 
 async def _all_pages(call: Callable[..., Awaitable[Any]], key: str, **args: Any) -> list[Any]:
@@ -62,9 +43,9 @@ class ChannelAccess:
     def __init__(
         self, cache_seconds: float = CACHE_SECONDS, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self._members: _Cache[frozenset[str]] = _Cache(cache_seconds, clock)
-        self._channels_of: _Cache[frozenset[str]] = _Cache(cache_seconds, clock)
-        self._private: _Cache[bool] = _Cache(cache_seconds, clock)
+        self._members: ExpiringCache[frozenset[str]] = ExpiringCache(cache_seconds, clock)
+        self._channels_of: ExpiringCache[frozenset[str]] = ExpiringCache(cache_seconds, clock)
+        self._private: ExpiringCache[bool] = ExpiringCache(cache_seconds, clock)
 
     async def channels_of(
         self, client: AsyncWebClient, team_id: str, user_id: str

@@ -95,9 +95,8 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
     deps = Deps(db=db, digest_schedule=settings.digest_schedule, clock=clock)
     client = build_web_client(settings.slack_bot_token, settings.slack_api_url)
     app = build_app(client=client, deps=deps, signing_secret=settings.slack_signing_secret)
-    scheduler = start_scheduler(
-        Sweeper(deps, client), interval_seconds=settings.scheduler_interval_seconds
-    )
+    sweeper = Sweeper(deps, client)
+    scheduler = start_scheduler(sweeper, interval_seconds=settings.scheduler_interval_seconds)
     try:
         if mode is Mode.SOCKET:
             await serve_socket_mode(app, settings.slack_app_token)
@@ -105,6 +104,7 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
             await serve_http(app, db, port=settings.port)
     finally:
         scheduler.shutdown(wait=False)
+        await sweeper.stop(within_seconds=10)
         await deps.followups.stop(within_seconds=10)
         await close_web_client(client)
         await db.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from dataclasses import dataclass
 
 import aiohttp
@@ -20,6 +19,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.expiring_cache import ExpiringCache
 from bot.ui.card import build_decision_card
 from bot.ui.text import Message
 from storage.models import Decision
@@ -163,18 +163,17 @@ class AdminDirectory:
     """Answers "is this person a workspace admin?" from users.info, remembered for a few minutes."""
 
     def __init__(self) -> None:
-        self._known: dict[tuple[str, str], tuple[bool, float]] = {}
+        self._known: ExpiringCache[bool] = ExpiringCache(ADMIN_CACHE_SECONDS)
 
     async def is_admin(self, client: AsyncWebClient, *, team_id: str, user_id: str) -> bool:
-        key = (team_id, user_id)
-        cached = self._known.get(key)
-        if cached and time.monotonic() - cached[1] < ADMIN_CACHE_SECONDS:
-            return cached[0]
-        response = await client.users_info(user=user_id)
-        user = response.get("user") or {}
-        answer = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
-        self._known[key] = (answer, time.monotonic())
-        return answer
+        async def ask_slack() -> bool:
+            response = await client.users_info(user=user_id)
+            user = response.get("user") or {}
+            return bool(
+                user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
+            )
+
+        return await self._known.get((team_id, user_id), ask_slack)
 
 
 async def time_zone_of(client: AsyncWebClient, user_id: str) -> str | None:

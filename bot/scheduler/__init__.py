@@ -22,8 +22,7 @@ async def _sweep_logging_failures(sweeper: Sweeper) -> None:
     try:
         report = await sweeper.sweep()
     except asyncio.CancelledError:
-        # Shutting down mid-sweep: what this process had claimed goes out after its lease.
-        logger.info("sweep stopped by shutdown; its unsent work will be sent after its lease")
+        # Shutting down: Sweeper.stop lets the send in flight finish and gives the rest back.
         return
     except Exception:
         logger.exception("the due-work sweep failed; the next one will try again")

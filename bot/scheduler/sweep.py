@@ -7,6 +7,7 @@ off and tried again later, and a person who is out of working hours gets it when
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 
@@ -84,9 +85,29 @@ class Sweeper:
         self.deps = deps
         self.client = client
         self.owner = owner or deps.process_id
+        self._stopping = False
+        self._sweeps: set[asyncio.Task[SweepReport]] = set()
 
     async def sweep(self) -> SweepReport:
-        """Plans, then claims and sends until nothing due is left unclaimed."""
+        """Plans, then claims and sends until nothing due is left unclaimed (or a stop)."""
+        # Shielded: a shutdown that cancels the scheduler's job must not cut a send short
+        # between Slack's answer and recording its ts; `stop` lets it finish instead.
+        task = asyncio.ensure_future(self._sweep())
+        self._sweeps.add(task)
+        task.add_done_callback(self._sweeps.discard)
+        return await asyncio.shield(task)
+
+    async def stop(self, within_seconds: float) -> None:
+        """Finishes the send in flight, gives back what was claimed but not sent, and claims
+        nothing more."""
+        self._stopping = True
+        if not self._sweeps:
+            return
+        _, unfinished = await asyncio.wait(list(self._sweeps), timeout=within_seconds)
+        if unfinished:
+            logger.warning("a send outlasted the shutdown; its work goes out after its lease")
+
+    async def _sweep(self) -> SweepReport:
         report = SweepReport()
         report.planned = await plan_due_work(
             self.deps.db, now=self.deps.now(), digest_schedule=self.deps.digest_schedule
@@ -97,8 +118,13 @@ class Sweeper:
             line = build_commit_period_ended_line(decision)
             refresh_card(self.client, self.deps, decision, line, to)
             report.decided += 1
-        while claimed := await claim_due_work(self.deps.db, owner=self.owner, now=self.deps.now()):
+        while not self._stopping and (
+            claimed := await claim_due_work(self.deps.db, owner=self.owner, now=self.deps.now())
+        ):
             for work in claimed:
+                if self._stopping:  # another process may send it at once
+                    await put_off(self.deps.db, work=work, owner=self.owner, until=self.deps.now())
+                    continue
                 await self._send(work, report)
         return report
 

@@ -22,7 +22,7 @@ async def test_a_slow_redraw_from_one_process_never_lands_over_a_newer_one(
     process_b = Deps(db=process_a.db, clock=lambda: NOW)  # another process on the same database
     key = (TEAM, 1)
     delays = iter([2.0])  # Slack takes 2 s over the first redraw, then answers at once
-    bot.stand_in.update_delay = lambda: next(delays, 0.0)
+    bot.stand_in.delays["chat.update"] = lambda: next(delays, 0.0)
 
     await record_commitment(
         process_a.db, team_id=TEAM, decision_id=1, user_id=BOB, stance=Stance.AGREE, now=NOW

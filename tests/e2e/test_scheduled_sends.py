@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from datetime import datetime, timedelta
+
+from sqlmodel import col, select
 
 from bot.ids import Action, Block
 from bot.scheduler.sweep import Sweeper
 from bot.services.due_work import LEASE, claim_due_work, plan_due_work
 from bot.services.revisits import list_reviews
-from storage.models import Disposition, Outcome
+from storage.models import Disposition, DueWork, Outcome
 from tests.conftest import ALICE, BOB, CAROL, CHANNEL, NOW, TEAM
 from tests.e2e.flows import record_decision
 from tests.harness import BotUnderTest, blocks_text, response_json
@@ -335,3 +338,30 @@ async def test_a_type_1_outcome_review_is_the_revisit_flow_without_reverse(
     assert (stored.disposition, stored.outcome) == (Disposition.KEEP, Outcome.RIGHT)
     thread = bot.stand_in.thread(CHANNEL, card["ts"])  # type: ignore[arg-type]
     assert "held the outcome review and kept it" in thread[-1]["text"]
+
+
+async def test_a_shutdown_mid_sweep_finishes_the_send_in_flight_and_gives_the_rest_back(
+    bot: BotUnderTest,
+) -> None:
+    for title in ("Try weekly releases", "Try pairing", "Try no-meeting Fridays"):
+        await record_decision(bot, stakeholders=[], kind="type2", title=title)
+    at(bot, REVISIT_DAY)
+    slow_first = iter([1.0])  # Slack takes a second over the first revisit
+    bot.stand_in.delays["chat.postMessage"] = lambda: next(slow_first, 0.0)
+    stopping = sweeper(bot, "process-a")
+
+    job = asyncio.create_task(stopping.sweep())
+    await asyncio.sleep(0.3)  # the first revisit is on its way to Slack
+    job.cancel()  # as the scheduler's job is, at shutdown
+    await stopping.stop(within_seconds=5)
+
+    # The send in flight finished and was recorded; nothing else went out from this process.
+    sent = await bot.deps.db.read(
+        lambda session: list(
+            session.exec(select(DueWork).where(col(DueWork.sent_at).is_not(None))).all()
+        )
+    )
+    assert len(direct_messages(bot, ALICE)) == 1 and len(sent) == 1 and sent[0].message_ts
+    # The rest were given back: another process sends them now, not after a lease.
+    assert (await sweeper(bot, "process-b").sweep()).sent == 2
+    assert len(direct_messages(bot, ALICE)) == 3

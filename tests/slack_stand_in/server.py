@@ -73,9 +73,9 @@ class SlackStandIn:
     home_tabs: dict[str, dict[str, Any]] = field(default_factory=dict)  # user -> published view
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     called_at: list[float] = field(default_factory=list)  # time.time() of each call in `calls`
-    # Seconds a chat.update takes before Slack applies it, as when Slack is slow: a later
-    # update can then land before an earlier one.
-    update_delay: Callable[[], float] | None = None
+    # Seconds a method takes before Slack applies it, as when Slack is slow: a later
+    # chat.update can then land before an earlier one, a shutdown can come mid-send.
+    delays: dict[str, Callable[[], float]] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_urls
     warnings: list[str] = field(default_factory=list)
     _failures: dict[str, Failure] = field(default_factory=dict)
@@ -208,8 +208,8 @@ class SlackStandIn:
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
-        if method == "chat.update" and self.update_delay is not None:
-            await asyncio.sleep(self.update_delay())
+        if method in self.delays:
+            await asyncio.sleep(self.delays[method]())
         return web.json_response(handler(args))
 
     async def _response_url(self, request: web.Request) -> web.Response:
