@@ -24,9 +24,9 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from bot.channel_access import ChannelAccess, SlackAsker
 from bot.services.finding import home_data, search_decisions
-from bot.slack_calls import build_web_client, close_web_client
+from bot.slack.calls import build_web_client, close_web_client
+from bot.slack.channel_access import ChannelAccess, SlackAsker
 from bot.ui.finding import build_home, build_search_results, card_link
 from storage.db import Database
 from storage.models import (

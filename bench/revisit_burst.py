@@ -23,9 +23,9 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from bot.deps import Deps
-from bot.pacing import POST_PER_CHANNEL
 from bot.scheduler.sweep import Sweeper
-from bot.slack_calls import build_web_client, close_web_client
+from bot.slack.calls import build_web_client, close_web_client
+from bot.slack.pacing import POST_PER_CHANNEL
 from storage.db import Database
 from storage.models import Decision, DecisionEvent, DecisionStatus, DecisionType
 from tests.slack_stand_in.server import SlackStandIn

@@ -33,10 +33,10 @@ from bot.export_formats import (
 )
 from bot.scheduler import start_scheduler
 from bot.scheduler.sweep import Sweeper
-from bot.server import serve_http, serve_socket_mode
 from bot.services.errors import DecisionError
 from bot.services.export import ExportFilter, export_decisions, import_decisions
-from bot.slack_calls import build_web_client, close_web_client
+from bot.slack.calls import build_web_client, close_web_client
+from bot.slack.server import serve_http, serve_socket_mode
 from storage.db import Database, describe_database_error
 from storage.migrate import SchemaState
 

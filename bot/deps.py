@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.card_refresh import CardRefresher
-from bot.channel_access import ChannelAccess
-from bot.followups import FollowUps
-from bot.pacing import SlackPace
 from bot.services.digest import DigestSchedule
-from bot.slack_calls import AdminDirectory
+from bot.slack.calls import AdminDirectory
+from bot.slack.card_refresh import CardRefresher
+from bot.slack.channel_access import ChannelAccess
+from bot.slack.followups import FollowUps
+from bot.slack.pacing import SlackPace
 from storage.db import Database
 
 DEPS_KEY = "decisionbot"  # where bot/app.py puts Deps in each request's context

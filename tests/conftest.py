@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import build_app
 from bot.deps import Deps
-from bot.slack_calls import build_web_client, close_web_client
+from bot.slack.calls import build_web_client, close_web_client
 from storage.db import Database
 from tests.databases import ON_POSTGRES, POSTGRES_URL, reset_postgres
 from tests.harness import BotUnderTest

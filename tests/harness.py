@@ -16,7 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 
 from bot.deps import Deps
-from bot.slack_request import bolt_request
+from bot.slack.request import bolt_request
 from tests.slack_stand_in.requests import (
     FORM,
     app_home_opened_body,

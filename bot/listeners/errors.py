@@ -5,41 +5,20 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.response import BoltResponse
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.followups import ErrorReporter, FollowUps
 from bot.listeners.payload import reply_to
-from bot.services.errors import DecisionError, InvalidInput
-from bot.slack_calls import PrivateReply, explain_slack_error, tell_privately
+from bot.services.errors import InvalidInput
+from bot.slack.calls import tell_privately
+from bot.slack.failures import log_unexpected, message_for
+from bot.slack.followups import FollowUps
 from bot.ui.text import Message
 
 logger = logging.getLogger(__name__)
-
-OUR_FAULT = (
-    "Something went wrong on my side, not yours. Please try again; "
-    "if it keeps happening, tell whoever runs decisionbot."
-)
-
-
-def message_for(error: BaseException) -> str:
-    """What to tell the person about this error."""
-    if isinstance(error, DecisionError):
-        return error.message
-    if isinstance(error, SlackApiError):
-        return f"Slack didn't accept that: {explain_slack_error(error)}"
-    return OUR_FAULT
-
-
-def log_unexpected(error: BaseException) -> None:
-    if isinstance(error, SlackApiError):
-        logger.warning("Slack API error: %s", error.response.get("error"))
-    elif not isinstance(error, DecisionError):
-        logger.error("listener failed", exc_info=error)
 
 
 def _json(body: dict[str, Any]) -> BoltResponse:
@@ -90,26 +69,3 @@ def error_funnel(followups: FollowUps) -> ErrorFunnel:
 
 async def _could_not_tell(error: BaseException) -> None:
     logger.error("could not tell the person about an error", exc_info=error)
-
-
-def report_to(client: AsyncWebClient, to: PrivateReply) -> ErrorReporter:
-    """For follow-ups after the ack: tells the person what failed, privately."""
-
-    async def report(error: BaseException) -> None:
-        log_unexpected(error)
-        await tell_privately(client, to, Message(text=message_for(error)))
-
-    return report
-
-
-async def report_to_each(
-    client: AsyncWebClient, askers: Iterable[PrivateReply], error: BaseException
-) -> None:
-    """One failure that affects several people (a card redraw): logged once, told to each."""
-    log_unexpected(error)
-    message = Message(text=message_for(error))
-    for to in askers:
-        try:
-            await tell_privately(client, to, message)
-        except Exception:
-            logger.exception("could not tell a person about an error")

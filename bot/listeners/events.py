@@ -7,10 +7,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channel_access import SlackAsker
 from bot.deps import deps_of
-from bot.listeners.errors import log_unexpected
 from bot.listeners.finding_work import publish_home
+from bot.slack.channel_access import SlackAsker
+from bot.slack.failures import log_unexpected
 
 
 async def handle_app_home_opened(

@@ -6,10 +6,10 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channel_access import SlackAsker
 from bot.deps import Deps
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services.finding import HomeSection, home_data
+from bot.slack.channel_access import SlackAsker
 from bot.ui.finding import Linker, build_home, card_link
 
 

@@ -7,8 +7,8 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.listeners.errors import report_to
 from bot.listeners.payload import reply_to
+from bot.slack.failures import report_to
 
 
 def open_modal(

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from bot.services.errors import NotFound
-from bot.slack_calls import PrivateReply
+from bot.slack.calls import PrivateReply
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 

@@ -11,8 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.ids import Shortcut
-from bot.listeners.errors import report_to
 from bot.listeners.payload import channel_id_of, reply_to, user_id_of
+from bot.slack.failures import report_to
 from bot.ui.decide_modal import DecideModalOrigin, DecideModalState, build_decide_modal
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.listeners.card_work import refresh_card
 from bot.scheduler.working_hours import next_working_time
 from bot.services import decisions
 from bot.services.digest import Week, build_digest_data, weekly_digest_enabled
@@ -27,7 +26,8 @@ from bot.services.due_work import (
     retry_delay,
 )
 from bot.services.errors import NotFound
-from bot.slack_calls import PrivateReply, post_in_thread, time_zone_of
+from bot.slack.calls import PrivateReply, post_in_thread, time_zone_of
+from bot.slack.cards import refresh_card
 from bot.ui.digest import build_digest
 from bot.ui.revisits import (
     build_commit_reminder,

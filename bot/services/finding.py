@@ -1,7 +1,7 @@
 """Finding decisions: a channel's list, search, one decision in full, and a person's Home tab.
 
 Every answer asks the Asker first: what a person is shown comes only from channels they may
-see (bot/channel_access.py asks Slack, at the moment of showing).
+see (bot/slack/channel_access.py asks Slack, at the moment of showing).
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from bot.deps import Deps
-from bot.listeners.card_work import draw_latest_card
 from bot.services.commitments import record_commitment
+from bot.slack.cards import draw_latest_card
 from storage.models import Stance
 from tests.conftest import BOB, CAROL, CHANNEL, NOW, TEAM
 from tests.e2e.flows import record_decision

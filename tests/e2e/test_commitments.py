@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from bot.card_refresh import COMMITMENT_LINES_KEPT
 from bot.ids import Action
-from bot.pacing import CHAT_UPDATE
+from bot.slack.card_refresh import COMMITMENT_LINES_KEPT
+from bot.slack.pacing import CHAT_UPDATE
 from bot.ui.card import PEOPLE_SHOWN_MAX
 from storage import repository
 from tests.conftest import ALICE, BOB, CAROL, CHANNEL, DAN, TEAM

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.server import build_web_app
+from bot.slack.server import build_web_app
 from storage.db import Database
 from tests.conftest import ALICE, CHANNEL, SIGNING_SECRET, TEAM
 from tests.harness import BotUnderTest

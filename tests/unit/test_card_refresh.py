@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.card_refresh import CardRefresher
-from bot.pacing import SlackPace
-from bot.slack_calls import PrivateReply
+from bot.slack.calls import PrivateReply
+from bot.slack.card_refresh import CardRefresher
+from bot.slack.pacing import SlackPace
 from bot.ui.text import Message
 from storage.db import Database
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.expiring_cache import ExpiringCache
+from bot.slack.expiring_cache import ExpiringCache
 
 
 class Clock:

@@ -3,7 +3,7 @@ spaced evenly, whichever process makes them."""
 
 from __future__ import annotations
 
-from bot.pacing import Budget, SlackPace
+from bot.slack.pacing import Budget, SlackPace
 from storage.db import Database
 
 

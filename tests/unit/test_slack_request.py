@@ -9,7 +9,7 @@ import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import parse_body
 
-from bot.slack_request import bolt_request, parse_slack_body
+from bot.slack.request import bolt_request, parse_slack_body
 from tests.slack_stand_in.requests import FORM, signed_headers
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "slack-reference" / "payloads"

@@ -9,12 +9,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.ids import Action
-from bot.listeners.card_work import refresh_card_of
-from bot.listeners.errors import report_to
 from bot.listeners.finding_work import asker_of, from_home_tab, publish_home
 from bot.listeners.payload import id_from_button, reply_to, team_id_of, user_id_of
 from bot.services.commitments import record_commitment
-from bot.slack_calls import tell_privately
+from bot.slack.calls import tell_privately
+from bot.slack.cards import refresh_card_of
+from bot.slack.failures import report_to
 from bot.ui.text import Message
 from bot.ui.thread import STANCE_DONE, build_commitment_line
 from storage.models import Stance

@@ -9,10 +9,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
-from bot.listeners.errors import report_to
 from bot.listeners.forms import read_decide_state
 from bot.listeners.payload import reply_to, user_id_of
-from bot.slack_calls import slack_error_code
+from bot.slack.calls import slack_error_code
+from bot.slack.failures import report_to
 from bot.ui.decide_modal import build_decide_modal
 
 

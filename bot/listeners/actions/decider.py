@@ -9,12 +9,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps, deps_of
 from bot.ids import Action
-from bot.listeners.card_work import refresh_card
 from bot.listeners.modal_work import open_modal
 from bot.listeners.payload import id_from_button, reply_to, team_id_of, user_id_of
 from bot.services import decisions, endings
 from bot.services.edits import ensure_can_edit
 from bot.services.permissions import AdminCheck
+from bot.slack.cards import refresh_card
 from bot.ui.edit_modal import build_edit_modal
 from bot.ui.modals import build_change_type_modal, build_supersede_modal, build_withdraw_modal
 from bot.ui.thread import build_closed_line

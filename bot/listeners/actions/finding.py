@@ -11,11 +11,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.listeners.commands.finding import answer_list
-from bot.listeners.errors import report_to
 from bot.listeners.finding_work import asker_of, publish_home
 from bot.listeners.payload import reply_to
 from bot.services.errors import NotFound
 from bot.services.finding import HomeSection
+from bot.slack.failures import report_to
 
 OUT_OF_DATE = NotFound("Those buttons are out of date. Try `/decide list` again.")
 

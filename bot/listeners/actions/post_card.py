@@ -10,11 +10,11 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps, deps_of
-from bot.listeners.card_work import publish_card
-from bot.listeners.errors import report_to
 from bot.listeners.payload import id_from_button, reply_to, team_id_of
 from bot.services import decisions
-from bot.slack_calls import PrivateReply
+from bot.slack.calls import PrivateReply
+from bot.slack.cards import publish_card
+from bot.slack.failures import report_to
 from storage.repository import DecisionRecord
 
 

@@ -11,11 +11,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps, deps_of
 from bot.listeners.commands.finding import answer_finding
-from bot.listeners.errors import report_to
 from bot.listeners.modal_work import open_modal
 from bot.listeners.payload import reply_to
 from bot.services.decisions import TITLE_MAX
 from bot.services.digest import WEEKDAYS, Week, build_digest_data, set_weekly_digest
+from bot.slack.failures import report_to
 from bot.ui.decide_modal import DecideModalOrigin, DecideModalState, build_decide_modal
 from bot.ui.digest import build_digest
 from bot.ui.help import HELP_TEXT

@@ -10,12 +10,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import deps_of
 from bot.ids import Block
 from bot.listeners.actions.decider import admin_check
-from bot.listeners.card_work import refresh_card
 from bot.listeners.forms import selected_value, text_value
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services.decisions import change_type
 from bot.services.errors import InvalidInput
-from bot.slack_calls import PrivateReply
+from bot.slack.calls import PrivateReply
+from bot.slack.cards import refresh_card
 from bot.ui.modals import read_modal_metadata
 from bot.ui.thread import build_type_change_line
 from storage.models import DecisionType

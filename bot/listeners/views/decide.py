@@ -10,13 +10,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.listeners.actions.decider import admin_check
-from bot.listeners.card_work import publish_card, refresh_card_of
-from bot.listeners.errors import report_to
 from bot.listeners.forms import read_decide_draft
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services.decisions import record_decision
 from bot.services.revisits import record_superseding_decision
-from bot.slack_calls import PrivateReply
+from bot.slack.calls import PrivateReply
+from bot.slack.cards import publish_card, refresh_card_of
+from bot.slack.failures import report_to
 from bot.ui.decide_modal import DecideModalOrigin
 from bot.ui.revisits import build_superseded_line
 

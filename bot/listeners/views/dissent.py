@@ -9,11 +9,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.ids import Block
-from bot.listeners.card_work import refresh_card
 from bot.listeners.forms import text_value
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services.dissent import answer_dissent, record_dissent
-from bot.slack_calls import PrivateReply
+from bot.slack.calls import PrivateReply
+from bot.slack.cards import refresh_card
 from bot.ui.modals import read_modal_metadata
 from bot.ui.thread import build_answer_message, build_dissent_message
 

@@ -10,11 +10,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import deps_of
 from bot.ids import Block
 from bot.listeners.actions.decider import admin_check
-from bot.listeners.card_work import refresh_card
 from bot.listeners.forms import selected_date, text_value, view_value
 from bot.listeners.payload import team_id_of, user_id_of, valid_user_ids
 from bot.services.edits import DecisionEdit, edit_decision
-from bot.slack_calls import PrivateReply
+from bot.slack.calls import PrivateReply
+from bot.slack.cards import refresh_card
 from bot.ui.edit_modal import SMALL
 from bot.ui.modals import read_modal_metadata
 from bot.ui.thread import build_edited_line

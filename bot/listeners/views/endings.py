@@ -10,13 +10,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import deps_of
 from bot.ids import Block
 from bot.listeners.actions.decider import admin_check
-from bot.listeners.card_work import refresh_card
 from bot.listeners.finding_work import asker_of
 from bot.listeners.forms import selected_value, text_value
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services import decisions, endings
 from bot.services.errors import InvalidInput
-from bot.slack_calls import PrivateReply
+from bot.slack.calls import PrivateReply
+from bot.slack.cards import refresh_card
 from bot.ui.decide_modal import build_decide_modal, superseding_form
 from bot.ui.modals import SUPERSEDE_WITH_EXISTING, SUPERSEDE_WITH_NEW, read_modal_metadata
 from bot.ui.thread import build_superseded_by_line, build_withdrawn_line

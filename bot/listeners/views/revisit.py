@@ -10,11 +10,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import deps_of
 from bot.ids import Block
 from bot.listeners.actions.decider import admin_check
-from bot.listeners.card_work import refresh_card
 from bot.listeners.forms import selected_date, selected_value, text_value
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services.revisits import RevisitAnswer, record_revisit
-from bot.slack_calls import PrivateReply
+from bot.slack.calls import PrivateReply
+from bot.slack.cards import refresh_card
 from bot.ui.modals import read_modal_date, read_modal_metadata, read_modal_text
 from bot.ui.revisits import build_revisited_line
 from storage.models import Disposition, Outcome

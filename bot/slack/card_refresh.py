@@ -3,7 +3,7 @@
 Slack allows about 50 chat.update calls a minute per workspace and about one message a second
 per channel, so a redraw and a thread line per click would be refused in a busy channel, and
 the card only needs to show the latest state. So a decision's redraw waits for its turn in
-Slack's budget (bot/pacing.py), and everything asked for while it waited is drawn at once,
+Slack's budget (bot/slack/pacing.py), and everything asked for while it waited is drawn at once,
 followed by one thread message carrying the lines gathered meanwhile.
 
 A channel's thread takes about 40 lines a second (a message a second), and clicks can come
@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from bot.pacing import SlackPace
-from bot.slack_calls import PrivateReply
+from bot.slack.calls import PrivateReply
+from bot.slack.pacing import SlackPace
 from bot.ui.text import Message
 from bot.ui.thread import LINES_PER_MESSAGE, build_more_commitments_line
 

@@ -19,7 +19,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.expiring_cache import ExpiringCache
+from bot.slack.expiring_cache import ExpiringCache
 from bot.ui.card import build_decision_card
 from bot.ui.text import Message
 from storage.models import Decision

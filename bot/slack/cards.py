@@ -7,11 +7,9 @@ from collections.abc import Iterable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.card_refresh import CardKey
 from bot.deps import Deps
-from bot.listeners.errors import report_to, report_to_each
 from bot.services import card_draws, decisions
-from bot.slack_calls import (
+from bot.slack.calls import (
     PrivateReply,
     explain_slack_error,
     post_card,
@@ -20,6 +18,8 @@ from bot.slack_calls import (
     tell_privately,
     update_card,
 )
+from bot.slack.card_refresh import CardKey
+from bot.slack.failures import report_to, report_to_each
 from bot.ui.card import PEOPLE_SHOWN_MAX
 from bot.ui.text import Message
 from bot.ui.thread import build_card_not_posted, merge_thread_lines

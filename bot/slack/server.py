@@ -10,7 +10,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack_request import bolt_request
+from bot.slack.request import bolt_request
 from storage.db import Database
 
 logger = logging.getLogger(__name__)

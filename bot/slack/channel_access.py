@@ -22,7 +22,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.expiring_cache import ExpiringCache
+from bot.slack.expiring_cache import ExpiringCache
 
 CACHE_SECONDS = 60.0
 PAGE = 1000

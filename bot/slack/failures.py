@@ -1,0 +1,60 @@
+"""What to tell a person when something fails, and telling them privately."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services.errors import DecisionError
+from bot.slack.calls import PrivateReply, explain_slack_error, tell_privately
+from bot.slack.followups import ErrorReporter
+from bot.ui.text import Message
+
+logger = logging.getLogger(__name__)
+
+OUR_FAULT = (
+    "Something went wrong on my side, not yours. Please try again; "
+    "if it keeps happening, tell whoever runs decisionbot."
+)
+
+
+def message_for(error: BaseException) -> str:
+    """What to tell the person about this error."""
+    if isinstance(error, DecisionError):
+        return error.message
+    if isinstance(error, SlackApiError):
+        return f"Slack didn't accept that: {explain_slack_error(error)}"
+    return OUR_FAULT
+
+
+def log_unexpected(error: BaseException) -> None:
+    if isinstance(error, SlackApiError):
+        logger.warning("Slack API error: %s", error.response.get("error"))
+    elif not isinstance(error, DecisionError):
+        logger.error("listener failed", exc_info=error)
+
+
+def report_to(client: AsyncWebClient, to: PrivateReply) -> ErrorReporter:
+    """For follow-ups after the ack: tells the person what failed, privately."""
+
+    async def report(error: BaseException) -> None:
+        log_unexpected(error)
+        await tell_privately(client, to, Message(text=message_for(error)))
+
+    return report
+
+
+async def report_to_each(
+    client: AsyncWebClient, askers: Iterable[PrivateReply], error: BaseException
+) -> None:
+    """One failure that affects several people (a card redraw): logged once, told to each."""
+    log_unexpected(error)
+    message = Message(text=message_for(error))
+    for to in askers:
+        try:
+            await tell_privately(client, to, message)
+        except Exception:
+            logger.exception("could not tell a person about an error")
