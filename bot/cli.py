@@ -33,6 +33,7 @@ from bot.export_formats import (
 )
 from bot.scheduler import start_scheduler
 from bot.scheduler.sweep import Sweeper
+from bot.services.digest import DigestSchedule
 from bot.services.errors import DecisionError
 from bot.services.export import ExportFilter, export_decisions, import_decisions
 from bot.slack.calls import build_web_client, close_web_client
@@ -92,7 +93,10 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
     """Runs until SIGINT or SIGTERM. `clock` is for benchmarks that pin the date."""
     db = Database(settings.database_url)
     log_upgrade(*await db.upgrade())
-    deps = Deps(db=db, digest_schedule=settings.digest_schedule, clock=clock)
+    schedule = DigestSchedule(
+        weekday=settings.digest_day, at=settings.digest_time, zone=settings.digest_timezone
+    )
+    deps = Deps(db=db, digest_schedule=schedule, clock=clock)
     client = build_web_client(settings.slack_bot_token, settings.slack_api_url)
     app = build_app(client=client, deps=deps, signing_secret=settings.slack_signing_secret)
     sweeper = Sweeper(deps, client)

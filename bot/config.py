@@ -1,22 +1,30 @@
-"""Settings: the only place that reads the environment. Fails fast with what to set."""
+"""Settings: the only place that reads the environment. Fails fast with what to set.
+
+A pydantic-settings class reads each setting from the environment (bot/cli.py has loaded
+`.env` into it first). An empty value, as a copied `.env.example` leaves, means the default.
+Each check raises a sentence naming the setting and what to write; `load_settings` turns the
+first one into a ConfigError.
+"""
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import time
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.services.digest import WEEKDAYS, DigestSchedule
+from pydantic import ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
 from storage.db import UnsupportedDatabase, check_database_url
 
 DEFAULT_DATABASE_URL = "sqlite:///decisionbot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 DEFAULT_SCHEDULER_INTERVAL_SECONDS = 60.0
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class ConfigError(Exception):
@@ -29,107 +37,155 @@ class Mode(StrEnum):
     OFFLINE = "offline"  # commands that only touch the database, such as export
 
 
-@dataclass(frozen=True)
-class Settings:
-    slack_bot_token: str
-    slack_signing_secret: str
-    slack_app_token: str
-    database_url: str
-    slack_api_url: str
-    port: int
-    log_level: str
+def _or_default(value: Any, default: Any) -> Any:
+    return default if value is None or (isinstance(value, str) and not value.strip()) else value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
+
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_app_token: str = ""
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    port: int = DEFAULT_PORT
+    log_level: str = "INFO"
     scheduler_interval_seconds: float = DEFAULT_SCHEDULER_INTERVAL_SECONDS
-    digest_schedule: DigestSchedule = field(default_factory=DigestSchedule)
+    digest_day: int = 0  # Monday, as in date.weekday()
+    digest_time: time = time(9, 0)
+    digest_timezone: str = "UTC"
+
+    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @classmethod
+    def _stripped(cls, value: Any) -> Any:
+        return str(_or_default(value, "")).strip()
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _usable_database(cls, value: Any) -> str:
+        url = str(_or_default(value, DEFAULT_DATABASE_URL)).strip()
+        try:
+            check_database_url(url)
+        except UnsupportedDatabase as error:
+            raise ValueError(str(error)) from None
+        return url
+
+    @field_validator("slack_api_url", mode="before")
+    @classmethod
+    def _api_url(cls, value: Any) -> str:
+        url = str(_or_default(value, DEFAULT_SLACK_API_URL)).strip()
+        if not url.startswith(("https://", "http://")):
+            raise ValueError(f"SLACK_API_URL must be an http(s) URL, not {url!r}.")
+        return url if url.endswith("/") else url + "/"
+
+    @field_validator("port", mode="before")
+    @classmethod
+    def _port(cls, value: Any) -> int:
+        text = str(_or_default(value, DEFAULT_PORT)).strip()
+        if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
+            raise ValueError(f"PORT must be a number from 1 to 65535, not {text!r}.")
+        return int(text)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: Any) -> str:
+        level = str(_or_default(value, "INFO")).strip().upper()
+        if not isinstance(logging.getLevelName(level), int):
+            raise ValueError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}.")
+        return level
+
+    @field_validator("scheduler_interval_seconds", mode="before")
+    @classmethod
+    def _interval(cls, value: Any) -> float:
+        text = str(_or_default(value, DEFAULT_SCHEDULER_INTERVAL_SECONDS)).strip()
+        try:
+            seconds = float(text)
+        except ValueError:
+            seconds = -1.0
+        if not 0 < seconds <= 3600:
+            raise ValueError(
+                "SCHEDULER_INTERVAL_SECONDS must be a number of seconds from 1 to 3600 "
+                f"(how often due revisits and reminders are looked for), not {text!r}."
+            )
+        return seconds
+
+    @field_validator("digest_day", mode="before")
+    @classmethod
+    def _weekday(cls, value: Any) -> int:
+        if isinstance(value, int):
+            return value
+        day = str(_or_default(value, "monday")).strip().lower()
+        if day not in DAY_NAMES:
+            raise ValueError(f"DIGEST_DAY must be a day of the week, such as Monday, not {day!r}.")
+        return DAY_NAMES.index(day)
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _time(cls, value: Any) -> time:
+        if isinstance(value, time):
+            return value
+        text = str(_or_default(value, "09:00")).strip()
+        try:
+            return time.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"DIGEST_TIME must be a time like 09:00, not {text!r}.") from None
+
+    @field_validator("digest_timezone", mode="before")
+    @classmethod
+    def _zone(cls, value: Any) -> str:
+        zone = str(_or_default(value, "UTC")).strip()
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"DIGEST_TIMEZONE must be a time zone name like Europe/Berlin or UTC, not {zone!r}."
+            ) from None
+        return zone
 
 
-def _require(env: Mapping[str, str], name: str, prefix: str, where: str) -> str:
-    value = env.get(name, "").strip()
+def _require(value: str, name: str, prefix: str, where: str) -> None:
     if not value:
         raise ConfigError(f"Set {name} ({where}) in the environment or in .env.")
     if prefix and not value.startswith(prefix):
         raise ConfigError(f"{name} should start with {prefix!r}; copy it again from {where}.")
-    return value
+
+
+def _first_problem(error: ValidationError) -> str:
+    problem = error.errors()[0]
+    cause = (problem.get("ctx") or {}).get("error")
+    return str(cause) if cause is not None else f"{problem['loc'][0]}: {problem['msg']}"
 
 
 def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = Mode.HTTP) -> Settings:
-    """Reads every setting once; raises ConfigError naming the first one to fix."""
-    env = os.environ if env is None else env
-    bot_token = signing_secret = app_token = ""
+    """Reads every setting once (from `env`, or the environment); raises ConfigError naming
+    the first one to fix, including the tokens this mode needs."""
+    try:
+        if env is None:
+            settings = Settings()
+        else:
+            settings = Settings.model_validate({name.lower(): value for name, value in env.items()})
+    except ValidationError as error:
+        raise ConfigError(_first_problem(error)) from None
     if mode is not Mode.OFFLINE:
-        bot_token = _require(
-            env, "SLACK_BOT_TOKEN", "xoxb-", "the Bot User OAuth Token under OAuth & Permissions"
+        _require(
+            settings.slack_bot_token,
+            "SLACK_BOT_TOKEN",
+            "xoxb-",
+            "the Bot User OAuth Token under OAuth & Permissions",
         )
     if mode is Mode.HTTP:
-        signing_secret = _require(
-            env, "SLACK_SIGNING_SECRET", "", "the Signing Secret under Basic Information"
+        _require(
+            settings.slack_signing_secret,
+            "SLACK_SIGNING_SECRET",
+            "",
+            "the Signing Secret under Basic Information",
         )
     if mode is Mode.SOCKET:
-        app_token = _require(
-            env,
+        _require(
+            settings.slack_app_token,
             "SLACK_APP_TOKEN",
             "xapp-",
             "an App-Level Token with connections:write under Basic Information",
         )
-
-    port_text = env.get("PORT", "").strip() or str(DEFAULT_PORT)
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise ConfigError(f"PORT must be a number from 1 to 65535, not {port_text!r}.")
-
-    log_level = (env.get("LOG_LEVEL", "").strip() or "INFO").upper()
-    if not isinstance(logging.getLevelName(log_level), int):
-        raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {log_level!r}.")
-
-    api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL
-    if not api_url.startswith(("https://", "http://")):
-        raise ConfigError(f"SLACK_API_URL must be an http(s) URL, not {api_url!r}.")
-
-    interval_text = env.get("SCHEDULER_INTERVAL_SECONDS", "").strip()
-    try:
-        interval = float(interval_text) if interval_text else DEFAULT_SCHEDULER_INTERVAL_SECONDS
-    except ValueError:
-        interval = -1.0
-    if not 0 < interval <= 3600:
-        raise ConfigError(
-            "SCHEDULER_INTERVAL_SECONDS must be a number of seconds from 1 to 3600 "
-            f"(how often due revisits and reminders are looked for), not {interval_text!r}."
-        )
-
-    digest_schedule = _digest_schedule(env)
-
-    database_url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
-    try:
-        check_database_url(database_url)
-    except UnsupportedDatabase as error:
-        raise ConfigError(str(error)) from None
-
-    return Settings(
-        slack_bot_token=bot_token,
-        slack_signing_secret=signing_secret,
-        slack_app_token=app_token,
-        database_url=database_url,
-        slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
-        port=int(port_text),
-        log_level=log_level,
-        scheduler_interval_seconds=interval,
-        digest_schedule=digest_schedule,
-    )
-
-
-def _digest_schedule(env: Mapping[str, str]) -> DigestSchedule:
-    day = (env.get("DIGEST_DAY", "").strip() or "monday").lower()
-    days = [name.lower() for name in WEEKDAYS]
-    if day not in days:
-        raise ConfigError(f"DIGEST_DAY must be a day of the week, such as Monday, not {day!r}.")
-    at_text = env.get("DIGEST_TIME", "").strip() or "09:00"
-    try:
-        at = time.fromisoformat(at_text)
-    except ValueError:
-        raise ConfigError(f"DIGEST_TIME must be a time like 09:00, not {at_text!r}.") from None
-    zone = env.get("DIGEST_TIMEZONE", "").strip() or "UTC"
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            f"DIGEST_TIMEZONE must be a time zone name like Europe/Berlin or UTC, not {zone!r}."
-        ) from None
-    return DigestSchedule(weekday=days.index(day), at=at, zone=zone)
+    return settings

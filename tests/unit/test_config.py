@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.config import ConfigError, Mode, load_settings
+from bot.config import ConfigError, Mode, Settings, load_settings
 from storage.db import Database
 
 HTTP_ENV = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret"}
@@ -80,3 +82,31 @@ def test_the_database_url_forms_people_are_handed_are_accepted(url: str, driver:
 def test_a_database_url_that_cant_be_used_is_refused_with_a_sentence(url: str, says: str) -> None:
     with pytest.raises(ConfigError, match=says):
         load_settings(HTTP_ENV | {"DATABASE_URL": url})
+
+
+def test_a_copied_env_example_with_only_the_tokens_filled_in_gives_the_defaults() -> None:
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    names = [
+        line.split("=", 1)[0]
+        for line in example.read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert {name.lower() for name in names} == set(Settings.model_fields)  # every one documented
+    env = dict.fromkeys(names, "") | HTTP_ENV
+    settings = load_settings(env, mode=Mode.HTTP)
+    assert settings == load_settings(HTTP_ENV, mode=Mode.HTTP)
+    assert (settings.port, settings.digest_day, settings.digest_timezone) == (3000, 0, "UTC")
+
+
+def test_the_digest_schedule_is_read_from_its_three_settings() -> None:
+    env = HTTP_ENV | {
+        "DIGEST_DAY": "Friday",
+        "DIGEST_TIME": "16:30",
+        "DIGEST_TIMEZONE": "Europe/Berlin",
+    }
+    settings = load_settings(env)
+    assert (settings.digest_day, settings.digest_time.isoformat(), settings.digest_timezone) == (
+        4,
+        "16:30:00",
+        "Europe/Berlin",
+    )
