@@ -22,8 +22,8 @@ test: $(STAMP)  ## Install what is needed, then lint, type-check and run every t
 	$(BIN)/pytest
 	tests/with_postgres.sh $(BIN)/pytest
 
-bench: $(STAMP)  ## Measure ack latency and throughput (see BENCHMARKS.md).
-	$(BIN)/python -m bench.ack_latency
+bench: $(STAMP)  ## Measure ack latency and throughput on SQLite and PostgreSQL (see BENCHMARKS.md).
+	tests/with_postgres.sh $(BIN)/python -m bench.ack_latency
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

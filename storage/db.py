@@ -1,23 +1,27 @@
-"""The database: one session and one transaction per unit of work, on async engines.
+"""The database: one session and one transaction per unit of work, on a worker thread.
 
 Storage code is plain synchronous SQLModel code taking a `Session`. `Database.write` and
-`Database.read` run it inside an `AsyncSession` with `run_sync`, so the same query functions
-serve both, while the driver's I/O (aiosqlite's thread, psycopg's socket) never blocks the
-event loop. A write runs once: it commits as a whole or rolls back as a whole.
+`Database.read` run a unit of work (`work(session)`, then commit or roll back as a whole) on
+one of the database's worker threads, so the event loop never waits for the database: not
+for its I/O, not for a lock another process holds. A write runs once.
+
+Why whole units of work on a thread, rather than an async driver: with aiosqlite every
+statement, fetch and commit is a hop to the connection's thread and back (19 for a commit
+click), and SQLAlchemy's async session adds a greenlet switch to each; a click cost 3.2 ms of
+the loop's CPU that way and 1.7 ms of CPU in all this way (BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine.url import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import Session
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import migrate
 from storage.migrate import SchemaState
@@ -26,6 +30,8 @@ T = TypeVar("T")
 
 # How long a write waits for another process's write to finish before giving up.
 WRITE_LOCK_WAIT_SECONDS = 5.0
+# Units of work running at once, each on its own thread and connection; more wait their turn.
+WORKER_THREADS = 8
 
 
 class UnsupportedDatabase(ValueError):
@@ -41,8 +47,8 @@ def check_database_url(database_url: str) -> None:
     _normalise(database_url)
 
 
-SQLITE_DRIVER = "sqlite+aiosqlite"
-POSTGRES_DRIVER = "postgresql+psycopg"  # psycopg 3: one driver, async and sync
+SQLITE_DRIVER = "sqlite+pysqlite"
+POSTGRES_DRIVER = "postgresql+psycopg"  # psycopg 3, the maintained driver
 # The spellings hosting providers hand out, and the ones SQLAlchemy knows.
 _SQLITE_NAMES = {"sqlite", "sqlite+pysqlite", "sqlite+aiosqlite"}
 _POSTGRES_NAMES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg_async"}
@@ -82,13 +88,13 @@ def _normalise(database_url: str) -> URL:
     )
 
 
-def _configure_sqlite(engine: AsyncEngine, *, for_writes: bool, lock_wait_seconds: float) -> None:
+def _configure_sqlite(engine: Engine, *, for_writes: bool, lock_wait_seconds: float) -> None:
     # WAL lets readers work beside one writer, and SQLite moves its log into the file on its
     # own. Writes begin IMMEDIATE, taking the write lock up front: a read-then-write
     # transaction that began deferred could find, at its first write, that another process
-    # wrote meanwhile, and fail at once. busy_timeout waits for that lock on aiosqlite's
-    # thread, not on the event loop. pysqlite's own BEGIN is turned off so that ours is used.
-    @event.listens_for(engine.sync_engine, "connect")
+    # wrote meanwhile, and fail at once. busy_timeout waits for that lock on the worker
+    # thread. pysqlite's own BEGIN is turned off so that ours is used.
+    @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -100,7 +106,7 @@ def _configure_sqlite(engine: AsyncEngine, *, for_writes: bool, lock_wait_second
             cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if for_writes else "BEGIN")
 
@@ -118,18 +124,23 @@ def _is_lock_timeout(error: OperationalError) -> bool:
     )
 
 
-def _engines(url: URL, *, echo: bool, lock_wait_seconds: float) -> tuple[AsyncEngine, AsyncEngine]:
+def _engines(url: URL, *, echo: bool, lock_wait_seconds: float) -> tuple[Engine, Engine]:
     """(for writes, for reads): two engines on SQLite, whose writes begin differently; one on
-    PostgreSQL, whose transactions need nothing of the kind."""
+    PostgreSQL, whose transactions need nothing of the kind. A connection for each worker."""
     if url.drivername == SQLITE_DRIVER:
-        writes, reads = create_async_engine(url, echo=echo), create_async_engine(url, echo=echo)
+        writes = create_engine(url, echo=echo, pool_size=WORKER_THREADS)
+        reads = create_engine(url, echo=echo, pool_size=WORKER_THREADS)
         _configure_sqlite(writes, for_writes=True, lock_wait_seconds=lock_wait_seconds)
         _configure_sqlite(reads, for_writes=False, lock_wait_seconds=lock_wait_seconds)
         return writes, reads
     # A row lock held by another process is waited for as long as SQLite's write lock is.
     options = f"-c lock_timeout={int(lock_wait_seconds * 1000)}"
-    engine = create_async_engine(
-        url, echo=echo, pool_pre_ping=True, connect_args={"options": options}
+    engine = create_engine(
+        url,
+        echo=echo,
+        pool_size=WORKER_THREADS,
+        pool_pre_ping=True,
+        connect_args={"options": options},
     )
     return engine, engine
 
@@ -152,12 +163,12 @@ class Database:
         self.write_engine, self.read_engine = _engines(
             url, echo=echo, lock_wait_seconds=lock_wait_seconds
         )
-        self._write_sessions = async_sessionmaker(
-            self.write_engine, class_=AsyncSession, expire_on_commit=False
-        )
-        self._read_sessions = async_sessionmaker(
-            self.read_engine, class_=AsyncSession, expire_on_commit=False
-        )
+        # SQLite takes one writer at a time. Writes from this process queue for one thread,
+        # in order; several would wait in SQLite's busy handler, which sleeps up to 100 ms
+        # between tries however soon the lock is free. PostgreSQL writes run side by side.
+        writers = 1 if self.dialect == "sqlite" else WORKER_THREADS
+        self._writer_threads = ThreadPoolExecutor(writers, thread_name_prefix="database-write")
+        self._reader_threads = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="database")
 
     async def upgrade(self) -> tuple[SchemaState, SchemaState]:
         """Brings the schema to the newest migration (storage/migrate.py), off the event loop;
@@ -167,12 +178,19 @@ class Database:
     async def schema_state(self) -> SchemaState:
         return await asyncio.to_thread(migrate.current, self._url)
 
+    @staticmethod
+    async def _on(threads: ThreadPoolExecutor, run: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(threads, run)
+
     async def write(self, work: Callable[[Session], T]) -> T:
         """Runs `work(session)` once, in a transaction: all of it commits, or none of it."""
+
+        def unit_of_work() -> T:
+            with Session(self.write_engine, expire_on_commit=False) as session, session.begin():
+                return work(session)
+
         try:
-            async with self._write_sessions() as session, session.begin():
-                # sqlmodel's AsyncSession hands run_sync its own Session subclass.
-                return await session.run_sync(work)  # type: ignore[arg-type]
+            return await self._on(self._writer_threads, unit_of_work)
         except OperationalError as error:
             if _is_lock_timeout(error):
                 raise DatabaseBusy(
@@ -183,18 +201,27 @@ class Database:
 
     async def read(self, work: Callable[[Session], T]) -> T:
         """Runs `work(session)` in one consistent read that doesn't block writers."""
-        async with self._read_sessions() as session, session.begin():
-            return await session.run_sync(work)  # type: ignore[arg-type]
+
+        def read_only() -> T:
+            with Session(self.read_engine, expire_on_commit=False) as session, session.begin():
+                return work(session)
+
+        return await self._on(self._reader_threads, read_only)
 
     async def is_reachable(self) -> bool:
+        def select_one() -> None:
+            with self.read_engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+
         try:
-            async with self.read_engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            await self._on(self._reader_threads, select_one)
         except Exception:
             return False
         return True
 
     async def close(self) -> None:
-        await self.write_engine.dispose()
+        self._writer_threads.shutdown(wait=True)
+        self._reader_threads.shutdown(wait=True)
+        self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
-            await self.read_engine.dispose()
+            self.read_engine.dispose()

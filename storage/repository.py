@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import Connection, bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -19,6 +19,7 @@ from storage.models import (
     Decision,
     DecisionEvent,
     DecisionReview,
+    DecisionStatus,
     Dissent,
     EarlierCommitment,
     Stakeholder,
@@ -68,51 +69,88 @@ def insert_decision(
     return decision
 
 
-def get_commitment(
+@dataclass(frozen=True)
+class StanceOnDecision:
+    """What a commit click needs to know: is the decision usable, and what did they say before."""
+
+    title: str
+    status: DecisionStatus
+    stance: Stance | None
+
+
+# A commit click is the busiest unit of work there is, and building a statement costs more
+# than running it, so the click's statements are built once, with their values bound per call.
+_STANCE_ON_DECISION = (
+    select(col(Decision.title), col(Decision.status), col(Commitment.stance))
+    .outerjoin(
+        Commitment,
+        (col(Commitment.decision_id) == col(Decision.id))
+        & (col(Commitment.user_id) == bindparam("user_id")),
+    )
+    .where(col(Decision.team_id) == bindparam("team_id"), col(Decision.id) == bindparam("id"))
+    .with_for_update(of=Decision)  # see get_decision's `lock`
+)
+_INSERT_COMMITMENT = insert(Commitment)
+_UPDATE_COMMITMENT = (
+    update(Commitment)
+    .where(
+        col(Commitment.decision_id) == bindparam("of_decision"),
+        col(Commitment.user_id) == bindparam("of_user"),
+    )
+    .values(stance=bindparam("new_stance"), committed_at=bindparam("at"))
+)
+
+
+def stance_on_decision(
     session: Session, *, team_id: str, decision_id: int, user_id: str
-) -> Commitment | None:
-    return session.exec(
-        select(Commitment).where(
-            Commitment.team_id == team_id,
-            Commitment.decision_id == decision_id,
-            Commitment.user_id == user_id,
-        )
-    ).first()
+) -> StanceOnDecision | None:
+    """The decision's title and status and the person's stance on it, holding the decision's
+    row until the transaction ends; None if there is no such decision."""
+    row = (
+        session.connection()
+        .execute(_STANCE_ON_DECISION, {"team_id": team_id, "id": decision_id, "user_id": user_id})
+        .first()
+    )
+    return None if row is None else StanceOnDecision(*row)
 
 
 def save_stance(
-    session: Session, *, decision: Decision, user_id: str, stance: Stance, at: datetime
-) -> Stance | None:
-    """Stores the person's stance, unless it is what they said already; returns the previous.
-
-    A change of stance replaces the row and is kept in the history.
-    """
-    assert decision.id is not None
-    commitment = get_commitment(
-        session, team_id=decision.team_id, decision_id=decision.id, user_id=user_id
-    )
-    previous = None if commitment is None else commitment.stance
-    if previous is stance:
-        return previous
-    if commitment is None:
-        commitment = Commitment(
-            decision_id=decision.id,
-            team_id=decision.team_id,
-            user_id=user_id,
-            stance=stance,
-            committed_at=at,
+    session: Session,
+    *,
+    team_id: str,
+    decision_id: int,
+    user_id: str,
+    stance: Stance,
+    previous: Stance | None,
+    at: datetime,
+) -> None:
+    """Stores the person's new stance, replacing `previous`, and the change in the history."""
+    connection = session.connection()
+    if previous is None:
+        connection.execute(
+            _INSERT_COMMITMENT,
+            {
+                "decision_id": decision_id,
+                "team_id": team_id,
+                "user_id": user_id,
+                "stance": stance,
+                "committed_at": at,
+            },
         )
-    commitment.stance, commitment.committed_at = stance, at
-    session.add(commitment)
-    add_event(
-        session,
-        decision=decision,
+    else:
+        connection.execute(
+            _UPDATE_COMMITMENT,
+            {"of_decision": decision_id, "of_user": user_id, "new_stance": stance, "at": at},
+        )
+    _insert_event(
+        connection,
+        team_id=team_id,
+        decision_id=decision_id,
         actor_id=user_id,
         kind="committed",
         at=at,
         detail={"previous": previous, "stance": stance},
     )
-    return previous
 
 
 def get_decision(
@@ -223,11 +261,32 @@ def add_event(
     detail: dict[str, Any] | None = None,
 ) -> None:
     assert decision.id is not None
-    session.connection().execute(
+    _insert_event(
+        session.connection(),
+        team_id=decision.team_id,
+        decision_id=decision.id,
+        actor_id=actor_id,
+        kind=kind,
+        at=at,
+        detail=detail,
+    )
+
+
+def _insert_event(
+    connection: Connection,
+    *,
+    team_id: str,
+    decision_id: int,
+    actor_id: str,
+    kind: str,
+    at: datetime,
+    detail: dict[str, Any] | None,
+) -> None:
+    connection.execute(
         _INSERT_EVENT,
         {
-            "decision_id": decision.id,
-            "team_id": decision.team_id,
+            "decision_id": decision_id,
+            "team_id": team_id,
             "actor_id": actor_id,
             "kind": kind,
             "detail": json.dumps(detail or {}, sort_keys=True, default=str),

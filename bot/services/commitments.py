@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.services.lookup import require_decision
+from bot.services.lookup import ensure_usable
 from storage import repository
 from storage.db import Database
 from storage.models import Stance
@@ -34,10 +34,20 @@ async def record_commitment(
     """
 
     def write(session: Session) -> CommitmentOutcome:
-        decision = require_decision(session, team_id=team_id, decision_id=decision_id, lock=True)
-        previous = repository.save_stance(
-            session, decision=decision, user_id=user_id, stance=stance, at=now
+        found = repository.stance_on_decision(
+            session, team_id=team_id, decision_id=decision_id, user_id=user_id
         )
+        previous = ensure_usable(found).stance
+        if previous is not stance:
+            repository.save_stance(
+                session,
+                team_id=team_id,
+                decision_id=decision_id,
+                user_id=user_id,
+                stance=stance,
+                previous=previous,
+                at=now,
+            )
         return CommitmentOutcome(
             team_id=team_id, decision_id=decision_id, stance=stance, previous=previous
         )

@@ -145,7 +145,7 @@ async def test_a_decisions_people_are_found_by_its_index_not_among_the_whole_tea
     def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         statements.append((statement, parameters))
 
-    engine = db.read_engine.sync_engine
+    engine = db.read_engine
     event.listen(engine, "before_cursor_execute", capture)
     try:
         await load_record(db, team_id=TEAM, decision_id=decision_id, others_shown=others_shown)

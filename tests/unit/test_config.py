@@ -56,8 +56,8 @@ def test_socket_mode_needs_no_signing_secret_and_export_needs_no_tokens() -> Non
 @pytest.mark.parametrize(
     ("url", "driver"),
     [
-        ("sqlite:///decisionbot.db", "sqlite+aiosqlite"),
-        ("sqlite+aiosqlite:///decisionbot.db", "sqlite+aiosqlite"),
+        ("sqlite:///decisionbot.db", "sqlite+pysqlite"),
+        ("sqlite+aiosqlite:///decisionbot.db", "sqlite+pysqlite"),
         ("postgresql://bot:pw@db.internal:5432/decisions", "postgresql+psycopg"),
         ("postgres://bot:pw@db.internal:5432/decisions", "postgresql+psycopg"),
         ("postgresql+psycopg://bot:pw@db.internal/decisions", "postgresql+psycopg"),

@@ -77,11 +77,11 @@ async def test_planning_writes_only_what_is_new_in_batches(
     monkeypatch.setattr(due_work, "PLAN_BATCH", 2)
     await type2_decisions(db, 5)
 
-    with statements_run_by(db.write_engine.sync_engine) as writes:
+    with statements_run_by(db.write_engine) as writes:
         assert await plan_due_work(db, now=REVISIT_DAY) == 5
     assert [w.statement.split()[:3] for w in changes(writes)] == [["INSERT", "INTO", "duework"]] * 3
 
-    with statements_run_by(db.write_engine.sync_engine) as writes:
+    with statements_run_by(db.write_engine) as writes:
         assert await plan_due_work(db, now=REVISIT_DAY) == 0
     assert changes(writes) == []  # nothing new, nothing written
 
@@ -91,7 +91,7 @@ async def test_the_digest_finds_last_weeks_activity_by_time_not_in_the_whole_his
     db: Database,
 ) -> None:
     await type2_decisions(db, 2)
-    with statements_run_by(db.read_engine.sync_engine) as reads:
+    with statements_run_by(db.read_engine) as reads:
         await plan_due_work(db, now=NOW + timedelta(days=7))
     path = db.read_engine.url.database
     assert path is not None
