@@ -27,7 +27,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,10 +34,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
-import psycopg
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.engine import make_url
 
+from bench.databases import bench_databases
 from bot.services.decisions import DecisionDraft, mark_card_posted, record_decision
 from bot.ui.card import build_decision_card
 from storage.db import Database
@@ -219,14 +217,6 @@ def describe(step: Step) -> str:
     )
 
 
-def empty_postgres_database(server_url: str, name: str) -> str:
-    admin = make_url(server_url).set(drivername="postgresql")
-    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        c.execute(f'CREATE DATABASE "{name}"')
-    return admin.set(database=name).render_as_string(hide_password=False)
-
-
 def verdicts(targets: dict[str, Target]) -> list[str]:
     bare = targets["bare Bolt app, ack only"]
     lines = []
@@ -261,7 +251,6 @@ def verdicts(targets: dict[str, Target]) -> list[str]:
 
 
 async def main_async(seconds: float) -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="decisionbot-bench-"))
     stand_in = start(
         [
             sys.executable,
@@ -285,12 +274,7 @@ async def main_async(seconds: float) -> None:
         "SLACK_API_URL": api_url,
         "LOG_LEVEL": "WARNING",
     }
-    databases = {"SQLite": f"sqlite:///{workdir / 'bench.db'}"}
-    postgres = os.environ.get("TEST_DATABASE_URL", "")
-    if postgres.startswith("postgresql"):
-        databases["PostgreSQL"] = empty_postgres_database(postgres, "decisionbot_bench")
-    else:
-        print("PostgreSQL skipped: no TEST_DATABASE_URL (`make bench` starts a server for it)")
+    databases = bench_databases("ack")
 
     targets: dict[str, Target] = {}
     port = free_port()

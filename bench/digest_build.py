@@ -1,10 +1,11 @@
 """How long a weekly digest takes to build for a channel with 100,000 decisions.
 
-Seeds a fresh SQLite file with decisions spread over two years in one channel (a third Type 1
+Seeds a fresh SQLite file (and a fresh PostgreSQL database when TEST_DATABASE_URL names a
+server: run it under tests/with_postgres.sh) with decisions spread over two years in one channel (a third Type 1
 with two stakeholders each, some commitments and dissent, the rest Type 2 with revisit dates),
 then times building the digest's data and its message, as the scheduler does.
 
-    .venv/bin/python -m bench.digest_build [--decisions 100000]
+    tests/with_postgres.sh .venv/bin/python -m bench.digest_build [--decisions 100000]
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ import argparse
 import asyncio
 import json
 import resource
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
+from bench.databases import bench_databases
 from bot.services.digest import DigestSchedule, Week, build_digest_data
 from bot.ui.digest import build_digest
 from storage.db import Database
@@ -109,8 +109,13 @@ def rows(count: int) -> dict[str, list[dict[str, object]]]:
 
 
 async def main_async(count: int) -> None:
-    path = Path(tempfile.mkdtemp(prefix="decisionbot-digest-")) / "bench.db"
-    db = Database(f"sqlite:///{path}")
+    for label, url in bench_databases("digest").items():
+        print(f"\n{label}:")
+        await measure(url, count)
+
+
+async def measure(database_url: str, count: int) -> None:
+    db = Database(database_url)
     await db.upgrade()
     seeded = rows(count)
     tables = {
@@ -126,10 +131,12 @@ async def main_async(count: int) -> None:
         for name, model in tables.items():
             if seeded[name]:
                 connection.execute(insert(model.__table__), seeded[name])  # type: ignore[attr-defined]
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("ANALYZE"))  # as autovacuum would, in time
 
     started = time.perf_counter()
     await db.write(seed)
-    print(f"seeded {count:,} decisions in {time.perf_counter() - started:.1f} s ({path})")
+    print(f"seeded {count:,} decisions in {time.perf_counter() - started:.1f} s")
 
     week = Week(end=DigestSchedule().latest_before(NOW))
     timings = []

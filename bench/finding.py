@@ -1,13 +1,14 @@
 """/decide search and the Home tab with 100,000 decisions across 500 channels: time per request.
 
-Seeds a fresh SQLite file (decisions with stakeholders, commitments and dissent, through the
+Seeds a fresh SQLite file, then a fresh PostgreSQL database when TEST_DATABASE_URL names a
+server (run it under tests/with_postgres.sh), with decisions with stakeholders, commitments and dissent, through the
 same tables and search-index triggers the bot uses), then, for people who are each in 100 of
 the 500 channels, times what the bot does for each request: asking Slack (the in-process
 stand-in) which channels the person is in (cached for a minute, as in the bot), the queries,
 and building the message or Home tab. Prints p50 and p99 for a warm cache, and the first,
 uncached request separately.
 
-    .venv/bin/python -m bench.finding [--decisions 100000] [--channels 500] [--requests 300]
+    tests/with_postgres.sh .venv/bin/python -m bench.finding [--decisions 100000] [--channels 500] [--requests 300]
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ import asyncio
 import json
 import random
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
+from bench.databases import bench_databases
 from bot.services.finding import home_data, search_decisions
 from bot.slack.calls import build_web_client, close_web_client
 from bot.slack.channel_access import ChannelAccess, SlackAsker
@@ -156,6 +156,8 @@ async def seed(db: Database, decisions: int, channels: int, rng: random.Random) 
             for model, values in tables:
                 if values:
                     connection.execute(insert(model.__table__), values)  # type: ignore[attr-defined]
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("ANALYZE"))  # as autovacuum would, in time
 
         await db.write(write)
 
@@ -167,6 +169,12 @@ def percentiles(samples: list[float]) -> str:
 
 
 async def main_async(decisions: int, channels: int, requests: int) -> None:
+    for label, url in bench_databases("finding").items():
+        print(f"\n{label}:")
+        await measure(url, decisions, channels, requests)
+
+
+async def measure(database_url: str, decisions: int, channels: int, requests: int) -> None:
     rng = random.Random(7)
     stand_in = await SlackStandIn(team_id=TEAM).start()
     for c in range(channels):
@@ -176,8 +184,7 @@ async def main_async(decisions: int, channels: int, requests: int) -> None:
         stand_in.add_channel(channel(c), members=members, is_private=c % 4 == 0)
     for p in range(PEOPLE):
         stand_in.add_user(person(p))
-    path = Path(tempfile.mkdtemp(prefix="decisionbot-finding-")) / "f.db"
-    db = Database(f"sqlite:///{path}")
+    db = Database(database_url)
     await db.upgrade()
     started = time.perf_counter()
     await seed(db, decisions, channels, rng)

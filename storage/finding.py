@@ -112,16 +112,21 @@ def asking_commitment(
     limit: int,
     offset: int = 0,
 ) -> Found:
-    """Decisions that asked this person to commit and that they haven't: soonest due first."""
+    """Decisions that asked this person to commit and that they haven't: soonest due first.
+
+    Found from the person's stakeholder rows (a few, by a covering index), each decision then
+    by its key. Scoped to the team through those rows, which carry their decision's team; a
+    condition on the decision's own team_id would lead SQLite to walk the channels' index
+    instead (ten times slower at 100,000 decisions).
+    """
     where = [
-        Decision.team_id == team_id,
-        _in_channels(channel_ids),
-        _not_closed(),
         col(Decision.id).in_(
             select(Stakeholder.decision_id).where(
                 Stakeholder.team_id == team_id, Stakeholder.user_id == user_id
             )
         ),
+        _in_channels(channel_ids),
+        _not_closed(),
         ~exists().where(
             col(Commitment.decision_id) == col(Decision.id), col(Commitment.user_id) == user_id
         ),

@@ -118,7 +118,8 @@ class Stakeholder(SQLModel, table=True):
     """A person whose commitment the decider asked for."""
 
     __table_args__ = (
-        Index("ix_stakeholder_team_user", "team_id", "user_id"),
+        # Covering, so that a person's own stakeholder rows are read from the index alone.
+        Index("ix_stakeholder_team_user", "team_id", "user_id", "decision_id"),
         Index("ix_stakeholder_team_decision", "team_id", "decision_id", "user_id"),
     )
 
