@@ -29,9 +29,9 @@ from bench.ack_latency import (
     SECRET,
     TOKEN,
     Step,
-    commit_click,
+    Target,
+    commit_clicks,
     free_port,
-    peak_rss_mb,
     run_step,
     start,
     wait_healthy,
@@ -52,6 +52,13 @@ class Run:
     steps: list[Step]
     sent_during: list[int]  # revisits recorded as sent during each step
     peak_mb: float
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def revisits_sent(database: Path) -> int:
@@ -122,14 +129,13 @@ async def one_run(label: str, due: int, seconds: float) -> Run:
         },
     )
     try:
-        await wait_healthy(f"http://127.0.0.1:{port}/healthz")
-        click = commit_click(base_url + "/response/bench")
+        await wait_healthy(port)
+        click = commit_clicks(base_url + "/response/bench")
+        target = Target(label, [port], [bot])
         steps, sent_during = [], []
         for rate in RATES:
             before = revisits_sent(database)
-            step = await run_step(
-                f"http://127.0.0.1:{port}/slack/events", click, rate, seconds, label
-            )
+            step = await run_step(target, click, rate, seconds)
             sent_during.append(revisits_sent(database) - before)
             steps.append(step)
             print(

@@ -113,12 +113,12 @@ async def wait_healthy(port: int) -> None:
     raise RuntimeError(f"nothing healthy on port {port}")
 
 
-async def seed(database_url: str, api_url: str) -> None:
+async def seed(database_url: str, api_url: str, now: datetime | None = None) -> None:
     """Decisions whose cards exist in the stand-in, so commit clicks do the full work."""
     db = Database(database_url)
     await db.upgrade()
     client = AsyncWebClient(token=TOKEN, base_url=api_url)
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     for i in range(DECISIONS):
         draft = DecisionDraft(
             team_id=TEAM,

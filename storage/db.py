@@ -7,8 +7,8 @@ for its I/O, not for a lock another process holds. A write runs once.
 
 Why whole units of work on a thread, rather than an async driver: with aiosqlite every
 statement, fetch and commit is a hop to the connection's thread and back (19 for a commit
-click), and SQLAlchemy's async session adds a greenlet switch to each; a click cost 3.2 ms of
-the loop's CPU that way and 1.7 ms of CPU in all this way (BENCHMARKS.md).
+click), and SQLAlchemy's async session adds a greenlet switch to each. That cost a click
+several times the CPU of the whole unit of work run on a thread (BENCHMARKS.md).
 """
 
 from __future__ import annotations

@@ -192,7 +192,7 @@ class DecisionEvent(SQLModel, table=True):
     """Append-only history: one row for everything that changes a decision."""
 
     # The weekly digest finds last week's activity by time: without this, every sweep read
-    # the whole history (100-160 ms at 80,000 commitments, BENCHMARKS.md).
+    # the whole history.
     __table_args__ = (Index("ix_decisionevent_at", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)

@@ -40,8 +40,7 @@ class _Askers:
     """Who to tell if the redraw fails: one entry a person, however often they clicked.
 
     A redraw can wait a minute for Slack's budget, and in a flood of clicks that is tens of
-    thousands of people. Kept as plain strings, which Python's cycle collector never visits:
-    an object per person made each of its collections a 20–37 ms pause (BENCHMARKS.md).
+    thousands of people, so each is kept as two plain strings.
     """
 
     def __init__(self) -> None:
@@ -59,7 +58,7 @@ class _Askers:
 
 @dataclass
 class _Waiting:
-    # Plain lines are kept as bare strings, which the garbage collector never has to visit.
+    # Plain lines are kept as bare strings; lines with buttons as messages.
     lines: list[str | Message | _MoreCommitments] = field(default_factory=list)
     commitment_lines: int = 0
     askers: _Askers = field(default_factory=_Askers)
