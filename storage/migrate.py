@@ -64,10 +64,7 @@ def _config(connection: Connection) -> Config:
 @contextmanager
 def _locked_connection(url: URL) -> Iterator[Connection]:
     """A connection in a transaction that holds the migration lock until it ends."""
-    sync_url = url.set(
-        drivername="sqlite+pysqlite" if url.get_backend_name() == "sqlite" else url.drivername
-    )
-    engine = create_engine(sync_url)
+    engine = create_engine(url)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
