@@ -80,15 +80,15 @@ class StanceOnDecision:
 
 # A commit click is the busiest unit of work there is, and building a statement costs more
 # than running it, so the click's statements are built once, with their values bound per call.
-_STANCE_ON_DECISION = (
-    select(col(Decision.title), col(Decision.status), col(Commitment.stance))
-    .outerjoin(
-        Commitment,
-        (col(Commitment.decision_id) == col(Decision.id))
-        & (col(Commitment.user_id) == bindparam("user_id")),
-    )
+_DECISION_FOR_A_CLICK = (
+    select(col(Decision.title), col(Decision.status))
     .where(col(Decision.team_id) == bindparam("team_id"), col(Decision.id) == bindparam("id"))
-    .with_for_update(of=Decision)  # see get_decision's `lock`
+    .with_for_update()  # see get_decision's `lock`
+)
+# Read after the lock, in a statement of its own: on PostgreSQL a statement sees what was
+# committed when it began, so it sees the commitment of a click that held the lock before.
+_STANCE_OF = select(col(Commitment.stance)).where(
+    col(Commitment.decision_id) == bindparam("id"), col(Commitment.user_id) == bindparam("user_id")
 )
 _INSERT_COMMITMENT = insert(Commitment)
 _UPDATE_COMMITMENT = (
@@ -106,12 +106,14 @@ def stance_on_decision(
 ) -> StanceOnDecision | None:
     """The decision's title and status and the person's stance on it, holding the decision's
     row until the transaction ends; None if there is no such decision."""
-    row = (
-        session.connection()
-        .execute(_STANCE_ON_DECISION, {"team_id": team_id, "id": decision_id, "user_id": user_id})
-        .first()
-    )
-    return None if row is None else StanceOnDecision(*row)
+    connection = session.connection()
+    decision = connection.execute(
+        _DECISION_FOR_A_CLICK, {"team_id": team_id, "id": decision_id}
+    ).first()
+    if decision is None:
+        return None
+    stance = connection.execute(_STANCE_OF, {"id": decision_id, "user_id": user_id}).scalar()
+    return StanceOnDecision(decision.title, decision.status, stance)
 
 
 def save_stance(
