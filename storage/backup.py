@@ -89,11 +89,18 @@ def export_channel_rows(session: Session, *, channel_id: str | None) -> dict[str
     digests = select(DueWork).where(col(DueWork.decision_id).is_(None)).order_by(col(DueWork.id))
     if channel_id:
         settings = settings.where(ChannelSettings.channel_id == channel_id)
-        digests = digests.where(DueWork.user_id == channel_id)
+        digests = digests.where(DueWork.channel_id == channel_id)
     return {
         "channel_settings": [plain(s) for s in session.exec(settings).all()],
         "digests": [plain(w) for w in session.exec(digests).all()],
     }
+
+
+def _digest_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A digest's row; exports before migration 0004 named its channel in `user_id`."""
+    if row.get("channel_id") is None and row.get("user_id"):
+        return {**row, "channel_id": row["user_id"], "user_id": None}
+    return row
 
 
 class NotEmpty(Exception):
@@ -142,6 +149,6 @@ def restore(session: Session, document: dict[str, Any]) -> int:
     session.add_all(
         ChannelSettings.model_validate(s) for s in document.get("channel_settings") or []
     )
-    session.add_all(DueWork.model_validate(w) for w in document.get("digests") or [])
+    session.add_all(DueWork.model_validate(_digest_row(w)) for w in document.get("digests") or [])
     session.flush()
     return len(decisions)

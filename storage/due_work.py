@@ -38,15 +38,16 @@ class Occasion:
     team_id: str
     kind: DueWorkKind
     decision_id: int | None
-    user_id: str  # a person, or a channel for a digest
+    user_id: str | None  # the person a direct message goes to
     due_on: date
     due_at: datetime
     period: str | None = None  # what the key names instead of the date, e.g. an ISO week
+    channel_id: str | None = None  # the channel a digest goes to
 
     @property
     def dedupe_key(self) -> str:
         if self.decision_id is None:
-            return f"{self.kind}:{self.user_id}:{self.period or self.due_on.isoformat()}"
+            return f"{self.kind}:{self.channel_id}:{self.period or self.due_on.isoformat()}"
         return f"{self.kind}:{self.decision_id}:{self.user_id}:{self.due_on.isoformat()}"
 
 
@@ -215,7 +216,16 @@ def find_digests(
         .distinct()
     ).all()
     return [
-        Occasion(team_id, DueWorkKind.DIGEST, None, channel_id, until.date(), now, period=week)
+        Occasion(
+            team_id,
+            DueWorkKind.DIGEST,
+            None,
+            None,
+            until.date(),
+            now,
+            period=week,
+            channel_id=channel_id,
+        )
         for team_id, channel_id in rows
     ]
 
@@ -277,6 +287,7 @@ def plan(session: Session, occasions: list[Occasion]) -> int:
             "kind": occasion.kind,
             "decision_id": occasion.decision_id,
             "user_id": occasion.user_id,
+            "channel_id": occasion.channel_id,
             "due_on": occasion.due_on,
             "due_at": occasion.due_at,
             "attempts": 0,

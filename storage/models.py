@@ -231,7 +231,9 @@ class DueWork(SQLModel, table=True):
     dedupe_key: str = Field(max_length=200)
     kind: DueWorkKind
     decision_id: int | None = Field(default=None, foreign_key="decision.id", ondelete="CASCADE")
-    user_id: str = Field(max_length=32)  # who the message is for: a person, or a channel
+    # Where the message goes: a person by direct message, or (a digest) a channel.
+    user_id: str | None = Field(default=None, max_length=32)
+    channel_id: str | None = Field(default=None, max_length=32)
     due_on: date  # the date the occasion is about (revisit date, commit-by date, digest week)
     due_at: datetime = utc_column()  # when to send; moved on to fit working hours or retries
     lease_owner: str | None = Field(default=None, max_length=100)

@@ -134,6 +134,8 @@ class Sweeper:
             if work.decision_id is None:
                 await self._send_digest(work, report)
                 return
+            person = work.user_id
+            assert person is not None  # work about a decision goes to a person
             try:
                 record = await decisions.load_record(
                     db, team_id=work.team_id, decision_id=work.decision_id
@@ -145,15 +147,15 @@ class Sweeper:
                 report.dropped += 1
                 return
             if work.kind in (DueWorkKind.REVISIT, DueWorkKind.REVISIT_NUDGE):
-                later = next_working_time(now, await time_zone_of(self.client, work.user_id))
+                later = next_working_time(now, await time_zone_of(self.client, person))
                 if later is not None:
                     await put_off(db, work=work, owner=self.owner, until=later)
                     report.put_off += 1
                     return
-            await self.deps.pace.channel_post(work.team_id, work.user_id)
+            await self.deps.pace.channel_post(work.team_id, person)
             message = build_message(work, record)
             posted = await self.client.chat_postMessage(
-                channel=work.user_id, text=message.text, blocks=message.blocks or None
+                channel=person, text=message.text, blocks=message.blocks or None
             )
             await record_sent(db, work=work, owner=self.owner, now=now, message_ts=posted["ts"])
             report.sent += 1
@@ -177,7 +179,8 @@ class Sweeper:
 
     async def _send_digest(self, work: DueWork, report: SweepReport) -> None:
         db, now = self.deps.db, self.deps.now()
-        channel_id = work.user_id
+        channel_id = work.channel_id
+        assert channel_id is not None  # a digest is planned for a channel
         if not await weekly_digest_enabled(db, team_id=work.team_id, channel_id=channel_id):
             await record_sent(db, work=work, owner=self.owner, now=now, message_ts=None)
             report.dropped += 1

@@ -4,12 +4,12 @@ alembic table) adopted with nothing lost, and several processes upgrading at onc
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 from datetime import date
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
@@ -18,25 +18,11 @@ from bot.services.commitments import record_commitment
 from bot.services.decisions import DecisionDraft, record_decision
 from storage import finding, migrate
 from storage.db import Database
+from storage.migrate import BASELINE
 from storage.models import Stance
 from storage.search_index import is_search_index
 from tests.conftest import NOW
 from tests.databases import new_database_url
-
-baseline = importlib.import_module("storage.migrations.versions.0001_baseline")
-
-
-VERSION_0_1_TABLES = {
-    "decision",
-    "stakeholder",
-    "commitment",
-    "earliercommitment",
-    "dissent",
-    "decisionevent",
-    "duework",
-    "decisionreview",
-    "channelsettings",
-}
 
 
 def sync_url(url: str) -> str:
@@ -46,14 +32,12 @@ def sync_url(url: str) -> str:
 
 
 def make_as_version_0_1_did(url: str) -> None:
-    """The schema decisionbot 0.1 made without migrations (create_all and the search index
-    statements), with two decisions numbered 41 and 42 as cards in Slack already show them."""
+    """The schema decisionbot 0.1 made without migrations, with two decisions numbered 41 and 42 as cards in Slack already show them."""
     engine = create_engine(sync_url(url))
     with engine.begin() as connection:
-        old_tables = [t for t in SQLModel.metadata.sorted_tables if t.name in VERSION_0_1_TABLES]
-        SQLModel.metadata.create_all(connection, tables=old_tables)
-        for statement in baseline.SEARCH_INDEXES[connection.dialect.name]:
-            connection.execute(text(statement))
+        # The baseline is 0.1's schema exactly; 0.1 had no alembic_version table.
+        command.upgrade(migrate._config(connection), BASELINE)
+        connection.execute(text("DROP TABLE alembic_version"))
         for number, title in ((41, "Move billing to Postgres"), (42, "Try weekly releases")):
             connection.execute(
                 text(
@@ -177,3 +161,31 @@ def test_db_commands_print_where_the_database_stands(
         assert "empty; `decisionbot db upgrade` creates the schema" in printed
     else:
         assert "(head): up to date." in printed
+
+
+async def test_a_digest_planned_before_0004_keeps_its_channel_where_it_now_belongs(
+    tmp_path: Path,
+) -> None:
+    url = new_database_url(tmp_path, "digests")
+    make_as_version_0_1_did(url)
+    engine = create_engine(sync_url(url))
+    with engine.begin() as connection:  # as 0.1 planned it: the channel in user_id
+        connection.execute(
+            text(
+                "INSERT INTO duework (team_id, dedupe_key, kind, user_id, due_on, due_at, "
+                "attempts) VALUES ('T1', 'digest:C1:2026-W47', 'DIGEST', 'C1', :on, :at, 0)"
+            ),
+            {"on": date(2026, 11, 23), "at": NOW},
+        )
+    engine.dispose()
+    db = Database(url)
+    await db.upgrade()
+    rows = await db.read(
+        lambda session: (
+            session.connection()
+            .execute(text("SELECT user_id, channel_id, dedupe_key FROM duework"))
+            .all()
+        )
+    )
+    assert [tuple(r) for r in rows] == [(None, "C1", "digest:C1:2026-W47")]
+    await db.close()
