@@ -14,8 +14,8 @@ from bot.services.commitments import record_commitment
 from bot.services.decisions import DecisionDraft, record_decision
 from bot.services.dissent import answer_dissent, record_dissent
 from bot.services.errors import NotAllowed, NotFound
-from bot.services.export import export_decisions
-from storage import repository
+from bot.services.export import ExportFilter, export_decisions
+from storage import backup, repository
 from storage.db import Database
 from storage.models import Stance
 from tests.conftest import NOW
@@ -173,3 +173,34 @@ async def test_the_export_command_writes_json(
     document = json.loads((out / "decisions.json").read_text())
     assert document["format"] == "decisionbot-export"
     assert [d["title"] for d in document["decisions"]] == ["Use Postgres"]
+
+
+async def test_an_export_from_before_0004_imports_with_its_digests_channel_in_place(
+    db: Database,
+) -> None:
+    older = {
+        "decisions": [],
+        "channel_settings": [],
+        "digests": [
+            {
+                "id": 7,
+                "team_id": "T1",
+                "dedupe_key": "digest:C1:2026-W47",
+                "kind": "digest",
+                "decision_id": None,
+                "user_id": "C1",  # where 0.1 kept a digest's channel
+                "due_on": "2026-11-23",
+                "due_at": "2026-11-23T09:00:00+00:00",
+                "lease_owner": None,
+                "lease_until": None,
+                "attempts": 1,
+                "last_error": None,
+                "sent_at": "2026-11-23T09:00:05+00:00",
+                "message_ts": "1.2",
+            }
+        ],
+    }
+    await db.write(lambda session: backup.restore(session, older))
+    exported = await export_decisions(db, ExportFilter(channel_id="C1"))
+    (digest,) = exported["digests"]
+    assert (digest["user_id"], digest["channel_id"], digest["message_ts"]) == (None, "C1", "1.2")
