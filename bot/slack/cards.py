@@ -59,8 +59,11 @@ async def publish_card(
     return True
 
 
-async def draw_latest_card(client: AsyncWebClient, deps: Deps, key: CardKey) -> None:
-    """Redraws the card from the database, taking turns with the other processes.
+async def draw_latest_card(
+    client: AsyncWebClient, deps: Deps, key: CardKey
+) -> DecisionRecord | None:
+    """Redraws the card from the database, taking turns with the other processes; returns
+    what it drew last, or None if another process had the turn.
 
     Two processes drawing at once could each read the database, and the one that read first
     could be the last to reach Slack, leaving an older state on the card. So a draw holds a
@@ -69,15 +72,15 @@ async def draw_latest_card(client: AsyncWebClient, deps: Deps, key: CardKey) -> 
     team_id, decision_id = key
     db, me = deps.db, deps.process_id
     await card_draws.want_redraw(db, team_id=team_id, decision_id=decision_id)
-    again = False
+    record = None
     while (
         covered := await card_draws.claim_redraw(
             db, team_id=team_id, decision_id=decision_id, drawer=me, now=deps.now()
         )
     ) is not None:
-        if again:  # the first draw took its turn in Slack's budget before it was asked for
+        if record is not None:  # the first draw took its turn in Slack's budget already
             await deps.pace.card_update(team_id)
-        again = True
+        drawn = None  # a failed draw leaves the change to be drawn
         try:
             async with deps.followups.slot():
                 # Redrawn again and again in a flood of clicks: load only what the card shows.
@@ -85,14 +88,12 @@ async def draw_latest_card(client: AsyncWebClient, deps: Deps, key: CardKey) -> 
                     db, team_id=team_id, decision_id=decision_id, others_shown=PEOPLE_SHOWN_MAX
                 )
                 await update_card(client, record)
-        except BaseException:
+            drawn = covered
+        finally:
             await card_draws.finish_redraw(
-                db, team_id=team_id, decision_id=decision_id, drawer=me, covered=None
+                db, team_id=team_id, decision_id=decision_id, drawer=me, covered=drawn
             )
-            raise
-        await card_draws.finish_redraw(
-            db, team_id=team_id, decision_id=decision_id, drawer=me, covered=covered
-        )
+    return record
 
 
 def refresh_card(
@@ -128,12 +129,13 @@ def refresh_card_of(
         return  # a redraw is under way and will pick this up
 
     async def redraw(lines: list[Message]) -> None:
-        await draw_latest_card(client, deps, key)
+        record = await draw_latest_card(client, deps, key)
         if not lines:
             return
-        record = await decisions.load_record(
-            deps.db, team_id=team_id, decision_id=decision_id, others_shown=PEOPLE_SHOWN_MAX
-        )
+        if record is None:  # another process drew it: the thread needs only where it is
+            record = await decisions.load_record(
+                deps.db, team_id=team_id, decision_id=decision_id, others_shown=PEOPLE_SHOWN_MAX
+            )
         for message in merge_thread_lines(lines):
             await deps.pace.channel_post(team_id, record.decision.channel_id)
             async with deps.followups.slot():
