@@ -36,7 +36,7 @@ class DecisionRecord:
     decision: Decision
     stakeholder_ids: list[str]
     # In the order given. Everyone's, unless the record was loaded for a card (see
-    # load_decision_record's `others_shown`), which holds the people the card can show.
+    # decision_record's `others_shown`), which holds the people the card can show.
     commitments: dict[str, Commitment]
     dissents: list[Dissent] = field(default_factory=list)
     # Given to a version since changed materially, by people who haven't committed again.
@@ -174,19 +174,17 @@ def find_decision_by_view(
     return session.exec(statement).first()
 
 
-def load_decision_record(
-    session: Session, *, team_id: str, decision_id: int, others_shown: int | None = None
-) -> DecisionRecord | None:
-    """The decision with its people.
+def decision_record(
+    session: Session, decision: Decision, *, others_shown: int | None = None
+) -> DecisionRecord:
+    """The decision with its people: the one way every surface reads a decision.
 
     With `others_shown`, only as much as a card shows, however many have committed: every
     commitment of the people asked and the dissenters, the first `others_shown` of everyone
     else's, and how many there are in all. A card redraw then costs the same at 10 or 10,000
     commitments.
     """
-    decision = get_decision(session, team_id=team_id, decision_id=decision_id)
-    if decision is None:
-        return None
+    team_id, decision_id = decision.team_id, decision.id
     stakeholder_ids = list(
         session.exec(
             select(Stakeholder.user_id)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.services.lookup import ensure_usable
+from bot.services.permissions import Actor
 from storage import repository
 from storage.db import Database
 from storage.models import Stance
@@ -26,12 +27,13 @@ class CommitmentOutcome:
 
 
 async def record_commitment(
-    db: Database, *, team_id: str, decision_id: int, user_id: str, stance: Stance, now: datetime
+    db: Database, actor: Actor, *, decision_id: int, stance: Stance, now: datetime
 ) -> CommitmentOutcome:
     """Stores the stance; the same stance twice changes nothing, a new one replaces the old.
 
     Only the write happens here, because the click waits for it; the card is redrawn later.
     """
+    team_id, user_id = actor.team_id, actor.user_id
 
     def write(session: Session) -> CommitmentOutcome:
         found = repository.stance_on_decision(

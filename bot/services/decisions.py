@@ -16,8 +16,8 @@ from bot.services.classification import (
     suggest_type,
 )
 from bot.services.errors import InvalidInput, check_length
-from bot.services.lookup import reload_record, require_decision
-from bot.services.permissions import AdminCheck, admin_matters, ensure_can_manage
+from bot.services.lookup import require_decision
+from bot.services.permissions import Actor, ensure_can_manage
 from storage import repository
 from storage.db import Database
 from storage.models import Decision, DecisionStatus, DecisionType
@@ -184,11 +184,14 @@ async def load_record(
     db: Database, *, team_id: str, decision_id: int, others_shown: int | None = None
 ) -> DecisionRecord:
     """The decision with its people; with `others_shown`, only as many as a card shows."""
-    return await db.read(
-        lambda session: reload_record(
-            session, team_id=team_id, decision_id=decision_id, others_shown=others_shown
+
+    def read(session: Session) -> DecisionRecord:
+        decision = require_decision(
+            session, team_id=team_id, decision_id=decision_id, open_only=False
         )
-    )
+        return repository.decision_record(session, decision, others_shown=others_shown)
+
+    return await db.read(read)
 
 
 @dataclass(frozen=True)
@@ -217,8 +220,8 @@ async def record_decision(
             existing = repository.find_decision_by_view(
                 session, team_id=draft.team_id, source_view_id=source_view_id
             )
-            if existing is not None and existing.id is not None:
-                record = reload_record(session, team_id=draft.team_id, decision_id=existing.id)
+            if existing is not None:
+                record = repository.decision_record(session, existing)
                 return RecordedDecision(record=record, created=False)
         repository.insert_decision(
             session, decision=decision, stakeholder_ids=draft.stakeholder_ids
@@ -234,8 +237,7 @@ async def record_decision(
         assert decision.id is not None
         if also is not None:
             also(session, decision)
-        record = reload_record(session, team_id=decision.team_id, decision_id=decision.id)
-        return RecordedDecision(record=record, created=True)
+        return RecordedDecision(record=repository.decision_record(session, decision), created=True)
 
     return await db.write(write)
 
@@ -263,50 +265,32 @@ async def mark_card_posted(
 
 
 async def check_can_manage(
-    db: Database,
-    *,
-    team_id: str,
-    decision_id: int,
-    actor_id: str,
-    is_admin: AdminCheck,
-    what: str,
-    open_only: bool = True,
+    db: Database, actor: Actor, *, decision_id: int, what: str, open_only: bool = True
 ) -> tuple[Decision, bool]:
     """The decision and whether the actor is an admin, if the actor may manage it."""
     decision = await db.read(
         lambda session: require_decision(
-            session, team_id=team_id, decision_id=decision_id, open_only=open_only
+            session, team_id=actor.team_id, decision_id=decision_id, open_only=open_only
         )
     )
-    actor_is_admin = await admin_matters(decision, actor_id, is_admin)
-    ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=what)
+    actor_is_admin = await actor.admin_matters(decision)
+    ensure_can_manage(decision, actor, actor_is_admin=actor_is_admin, what=what)
     return decision, actor_is_admin
 
 
-async def ensure_can_change(
-    db: Database, *, team_id: str, decision_id: int, actor_id: str, is_admin: AdminCheck
-) -> Decision:
+async def ensure_can_change(db: Database, actor: Actor, *, decision_id: int) -> Decision:
     """Checked before the change-type form opens, so only those who may change it see it."""
-    decision, _ = await check_can_manage(
-        db,
-        team_id=team_id,
-        decision_id=decision_id,
-        actor_id=actor_id,
-        is_admin=is_admin,
-        what=CHANGE_TYPE,
-    )
+    decision, _ = await check_can_manage(db, actor, decision_id=decision_id, what=CHANGE_TYPE)
     return decision
 
 
 async def change_type(
     db: Database,
+    actor: Actor,
     *,
-    team_id: str,
     decision_id: int,
-    actor_id: str,
     new_type: DecisionType,
     reason: str,
-    is_admin: AdminCheck,
     now: datetime,
 ) -> tuple[DecisionRecord, bool]:
     """Switches between Type 1 and Type 2, with the dates that go with the new type."""
@@ -329,7 +313,7 @@ async def change_type(
         repository.add_event(
             session,
             decision=decision,
-            actor_id=actor_id,
+            actor_id=actor.user_id,
             kind="type_changed",
             at=now,
             detail={"from": old_type, "to": new_type, "reason": decision.type_reason},
@@ -337,13 +321,7 @@ async def change_type(
         return True
 
     return await manage_decision(
-        db,
-        team_id=team_id,
-        decision_id=decision_id,
-        actor_id=actor_id,
-        is_admin=is_admin,
-        what=CHANGE_TYPE,
-        change=switch,
+        db, actor, decision_id=decision_id, what=CHANGE_TYPE, change=switch
     )
 
 
@@ -353,11 +331,9 @@ Change = Callable[[Session, Decision], bool]
 
 async def manage_decision(
     db: Database,
+    actor: Actor,
     *,
-    team_id: str,
     decision_id: int,
-    actor_id: str,
-    is_admin: AdminCheck,
     what: str,
     change: Change,
     open_only: bool = True,
@@ -365,23 +341,21 @@ async def manage_decision(
     """A change only the decider, the recorder or an admin may make: checked before the write
     (asking Slack if need be) and again inside it, then applied; the record as it is after."""
     _, actor_is_admin = await check_can_manage(
-        db,
-        team_id=team_id,
-        decision_id=decision_id,
-        actor_id=actor_id,
-        is_admin=is_admin,
-        what=what,
-        open_only=open_only,
+        db, actor, decision_id=decision_id, what=what, open_only=open_only
     )
 
     def write(session: Session) -> tuple[DecisionRecord, bool]:
         decision = require_decision(
-            session, team_id=team_id, decision_id=decision_id, open_only=open_only, lock=True
+            session,
+            team_id=actor.team_id,
+            decision_id=decision_id,
+            open_only=open_only,
+            lock=True,
         )
-        ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=what)
+        ensure_can_manage(decision, actor, actor_is_admin=actor_is_admin, what=what)
         changed = change(session, decision)
         if changed:
             session.add(decision)
-        return reload_record(session, team_id=team_id, decision_id=decision_id), changed
+        return repository.decision_record(session, decision), changed
 
     return await db.write(write)

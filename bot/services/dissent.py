@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.services.errors import InvalidInput, NotAllowed, NotFound, check_length
-from bot.services.lookup import reload_record, require_decision
-from bot.services.permissions import ensure_is_decider
+from bot.services.lookup import require_decision
+from bot.services.permissions import Actor, ensure_is_decider
 from storage import repository
 from storage.db import Database
 from storage.models import Decision, Dissent
@@ -27,14 +27,12 @@ class DissentOutcome:
     changed: bool
 
 
-async def ensure_can_dissent(
-    db: Database, *, team_id: str, decision_id: int, user_id: str
-) -> Decision:
+async def ensure_can_dissent(db: Database, actor: Actor, *, decision_id: int) -> Decision:
     """Checked before the dissent form opens, so nobody writes reasons that can't be stored."""
     decision = await db.read(
-        lambda session: require_decision(session, team_id=team_id, decision_id=decision_id)
+        lambda session: require_decision(session, team_id=actor.team_id, decision_id=decision_id)
     )
-    if user_id == decision.decider_id:
+    if actor.user_id == decision.decider_id:
         raise NotAllowed(
             "You're the decider, so there is no one to answer your dissent. "
             "Change or close the decision instead."
@@ -44,10 +42,9 @@ async def ensure_can_dissent(
 
 async def record_dissent(
     db: Database,
+    actor: Actor,
     *,
-    team_id: str,
     decision_id: int,
-    user_id: str,
     reason: str,
     would_change_mind: str,
     now: datetime,
@@ -59,7 +56,8 @@ async def record_dissent(
     check_length(errors, "dissent_would_change", would_change_mind, WOULD_CHANGE_MAX)
     if errors:
         raise InvalidInput(errors)
-    await ensure_can_dissent(db, team_id=team_id, decision_id=decision_id, user_id=user_id)
+    await ensure_can_dissent(db, actor, decision_id=decision_id)
+    team_id, user_id = actor.team_id, actor.user_id
 
     def write(session: Session) -> DissentOutcome:
         decision = require_decision(session, team_id=team_id, decision_id=decision_id, lock=True)
@@ -99,16 +97,17 @@ async def record_dissent(
                     "would_change_mind": would_change_mind,
                 },
             )
-        record = reload_record(session, team_id=team_id, decision_id=decision_id)
+        record = repository.decision_record(session, decision)
         return DissentOutcome(record=record, dissent=dissent, changed=not unchanged)
 
     return await db.write(write)
 
 
 async def find_dissent_to_answer(
-    db: Database, *, team_id: str, dissent_id: int, actor_id: str
+    db: Database, actor: Actor, *, dissent_id: int
 ) -> tuple[DecisionRecord, Dissent]:
     """The dissent and its decision, if the actor is the decider and the decision is open."""
+    team_id = actor.team_id
 
     def read(session: Session) -> tuple[DecisionRecord, Dissent]:
         dissent = repository.get_dissent(session, team_id=team_id, dissent_id=dissent_id)
@@ -117,19 +116,17 @@ async def find_dissent_to_answer(
         decision = require_decision(
             session, team_id=team_id, decision_id=dissent.decision_id, lock=True
         )
-        ensure_is_decider(decision, actor_id, "answer dissent on this decision")
-        record = reload_record(session, team_id=team_id, decision_id=dissent.decision_id)
-        return record, dissent
+        ensure_is_decider(decision, actor, "answer dissent on this decision")
+        return repository.decision_record(session, decision), dissent
 
     return await db.read(read)
 
 
 async def answer_dissent(
     db: Database,
+    actor: Actor,
     *,
-    team_id: str,
     dissent_id: int,
-    actor_id: str,
     heard: str,
     weighed: str,
     now: datetime,
@@ -141,6 +138,7 @@ async def answer_dissent(
     check_length(errors, "answer_weighed", weighed, ANSWER_MAX, "Say how you weighed it.")
     if errors:
         raise InvalidInput(errors)
+    team_id = actor.team_id
 
     def write(session: Session) -> DissentOutcome:
         dissent = repository.get_dissent(session, team_id=team_id, dissent_id=dissent_id)
@@ -149,21 +147,21 @@ async def answer_dissent(
         decision = require_decision(
             session, team_id=team_id, decision_id=dissent.decision_id, lock=True
         )
-        ensure_is_decider(decision, actor_id, "answer dissent on this decision")
+        ensure_is_decider(decision, actor, "answer dissent on this decision")
         changed = (dissent.heard, dissent.weighed) != (heard, weighed)
         if changed:
             dissent.heard, dissent.weighed = heard, weighed
-            dissent.answered_by, dissent.answered_at = actor_id, now
+            dissent.answered_by, dissent.answered_at = actor.user_id, now
             session.add(dissent)
             repository.add_event(
                 session,
                 decision=decision,
-                actor_id=actor_id,
+                actor_id=actor.user_id,
                 kind="dissent_answered",
                 at=now,
                 detail={"dissent_id": dissent.id, "heard": heard, "weighed": weighed},
             )
-        record = reload_record(session, team_id=team_id, decision_id=dissent.decision_id)
+        record = repository.decision_record(session, decision)
         return DissentOutcome(record=record, dissent=dissent, changed=changed)
 
     return await db.write(write)

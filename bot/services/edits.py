@@ -15,8 +15,8 @@ from bot.services.decisions import (
     check_wording,
 )
 from bot.services.errors import InvalidInput
-from bot.services.lookup import reload_record, require_decision
-from bot.services.permissions import AdminCheck, ensure_can_manage
+from bot.services.lookup import require_decision
+from bot.services.permissions import Actor, ensure_can_manage
 from storage import repository
 from storage.db import Database
 from storage.models import Decision, DecisionStatus, DecisionType
@@ -100,44 +100,24 @@ def _apply(
     return changed
 
 
-async def ensure_can_edit(
-    db: Database, *, team_id: str, decision_id: int, actor_id: str, is_admin: AdminCheck
-) -> DecisionRecord:
-    await check_can_manage(
-        db,
-        team_id=team_id,
-        decision_id=decision_id,
-        actor_id=actor_id,
-        is_admin=is_admin,
-        what=EDIT_IT,
-    )
-    return await db.read(lambda s: reload_record(s, team_id=team_id, decision_id=decision_id))
+async def ensure_can_edit(db: Database, actor: Actor, *, decision_id: int) -> DecisionRecord:
+    decision, _ = await check_can_manage(db, actor, decision_id=decision_id, what=EDIT_IT)
+    return await db.read(lambda session: repository.decision_record(session, decision))
 
 
 async def edit_decision(
-    db: Database,
-    *,
-    team_id: str,
-    decision_id: int,
-    actor_id: str,
-    edit: DecisionEdit,
-    is_admin: AdminCheck,
-    now: datetime,
+    db: Database, actor: Actor, *, decision_id: int, edit: DecisionEdit, now: datetime
 ) -> EditOutcome:
+    team_id = actor.team_id
     decision, actor_is_admin = await check_can_manage(
-        db,
-        team_id=team_id,
-        decision_id=decision_id,
-        actor_id=actor_id,
-        is_admin=is_admin,
-        what=EDIT_IT,
+        db, actor, decision_id=decision_id, what=EDIT_IT
     )
     validate_edit(edit, decision, now)
 
     def write(session: Session) -> EditOutcome:
         decision = require_decision(session, team_id=team_id, decision_id=decision_id, lock=True)
-        ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=EDIT_IT)
-        before = reload_record(session, team_id=team_id, decision_id=decision_id)
+        ensure_can_manage(decision, actor, actor_is_admin=actor_is_admin, what=EDIT_IT)
+        before = repository.decision_record(session, decision)
         old = {name: getattr(decision, name) for name in (*MATERIAL, "commit_by", "revisit_on")}
         changed = _apply(session, decision, edit, before.stakeholder_ids)
         asked_again: list[str] = []
@@ -157,7 +137,7 @@ async def edit_decision(
             repository.add_event(
                 session,
                 decision=decision,
-                actor_id=actor_id,
+                actor_id=actor.user_id,
                 kind="edited",
                 at=now,
                 detail={
@@ -167,7 +147,6 @@ async def edit_decision(
                     "commitments_outdated": asked_again,
                 },
             )
-        record = reload_record(session, team_id=team_id, decision_id=decision_id)
-        return EditOutcome(record, changed, asked_again)
+        return EditOutcome(repository.decision_record(session, decision), changed, asked_again)
 
     return await db.write(write)

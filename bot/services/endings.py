@@ -14,8 +14,8 @@ from sqlmodel import Session
 from bot.services.decisions import check_can_manage, manage_decision
 from bot.services.errors import DecisionClosed, InvalidInput, check_length
 from bot.services.finding import Asker, not_visible
-from bot.services.lookup import reload_record, require_decision
-from bot.services.permissions import AdminCheck, ensure_can_manage
+from bot.services.lookup import require_decision
+from bot.services.permissions import Actor, ensure_can_manage
 from storage import repository
 from storage.db import Database
 from storage.models import Decision, DecisionStatus, Ending
@@ -55,37 +55,17 @@ def end(decision: Decision, how: Ending, now: datetime, *, reason: str | None = 
         decision.revisit_on = None
 
 
-async def ensure_can_end(
-    db: Database,
-    *,
-    team_id: str,
-    decision_id: int,
-    actor_id: str,
-    is_admin: AdminCheck,
-    what: str,
-) -> Decision:
+async def ensure_can_end(db: Database, actor: Actor, *, decision_id: int, what: str) -> Decision:
     """Checked before a withdraw or supersede form opens: theirs to do, and it still stands."""
     decision, _ = await check_can_manage(
-        db,
-        team_id=team_id,
-        decision_id=decision_id,
-        actor_id=actor_id,
-        is_admin=is_admin,
-        what=what,
-        open_only=False,
+        db, actor, decision_id=decision_id, what=what, open_only=False
     )
     ensure_still_stands(decision)
     return decision
 
 
 async def close_decision(
-    db: Database,
-    *,
-    team_id: str,
-    decision_id: int,
-    actor_id: str,
-    is_admin: AdminCheck,
-    now: datetime,
+    db: Database, actor: Actor, *, decision_id: int, now: datetime
 ) -> tuple[DecisionRecord, bool]:
     """Closes a decision to further commitments; closing it twice changes nothing."""
 
@@ -93,18 +73,13 @@ async def close_decision(
         if decision.status is DecisionStatus.CLOSED:
             return False
         end(decision, Ending.CLOSED, now)
-        repository.add_event(session, decision=decision, actor_id=actor_id, kind="closed", at=now)
+        repository.add_event(
+            session, decision=decision, actor_id=actor.user_id, kind="closed", at=now
+        )
         return True
 
     return await manage_decision(
-        db,
-        team_id=team_id,
-        decision_id=decision_id,
-        actor_id=actor_id,
-        is_admin=is_admin,
-        what=CLOSE,
-        change=close,
-        open_only=False,
+        db, actor, decision_id=decision_id, what=CLOSE, change=close, open_only=False
     )
 
 
@@ -119,14 +94,7 @@ def check_withdraw_reason(reason: str) -> str:
 
 
 async def withdraw_decision(
-    db: Database,
-    *,
-    team_id: str,
-    decision_id: int,
-    actor_id: str,
-    reason: str,
-    is_admin: AdminCheck,
-    now: datetime,
+    db: Database, actor: Actor, *, decision_id: int, reason: str, now: datetime
 ) -> tuple[DecisionRecord, bool]:
     """Withdraws a decision that still stands, keeping why; withdrawing twice changes nothing."""
     reason = check_withdraw_reason(reason)
@@ -139,7 +107,7 @@ async def withdraw_decision(
         repository.add_event(
             session,
             decision=decision,
-            actor_id=actor_id,
+            actor_id=actor.user_id,
             kind="withdrawn",
             at=now,
             detail={"reason": reason},
@@ -147,14 +115,7 @@ async def withdraw_decision(
         return True
 
     return await manage_decision(
-        db,
-        team_id=team_id,
-        decision_id=decision_id,
-        actor_id=actor_id,
-        is_admin=is_admin,
-        what=WITHDRAW,
-        change=withdraw,
-        open_only=False,
+        db, actor, decision_id=decision_id, what=WITHDRAW, change=withdraw, open_only=False
     )
 
 
@@ -210,14 +171,16 @@ def read_decision_number(text: str) -> int:
 async def supersede_with_existing(
     db: Database,
     asker: Asker,
+    actor: Actor,
     *,
     decision_id: int,
     by_decision_id: int,
-    is_admin: AdminCheck,
     now: datetime,
 ) -> tuple[DecisionRecord, Decision]:
-    """Marks a decision superseded by one already recorded, which the person may see."""
-    team_id, actor_id = asker.team_id, asker.user_id
+    """Marks a decision superseded by one already recorded, which the person may see.
+
+    `asker` is the same person as `actor`, asked which channels they may see."""
+    team_id = actor.team_id
     if by_decision_id == decision_id:
         raise InvalidInput(
             {
@@ -226,13 +189,7 @@ async def supersede_with_existing(
             }
         )
     _, actor_is_admin = await check_can_manage(
-        db,
-        team_id=team_id,
-        decision_id=decision_id,
-        actor_id=actor_id,
-        is_admin=is_admin,
-        what=SUPERSEDE,
-        open_only=False,
+        db, actor, decision_id=decision_id, what=SUPERSEDE, open_only=False
     )
     replacement = await db.read(
         lambda session: repository.get_decision(
@@ -246,7 +203,7 @@ async def supersede_with_existing(
         old = require_decision(
             session, team_id=team_id, decision_id=decision_id, open_only=False, lock=True
         )
-        ensure_can_manage(old, actor_id, actor_is_admin=actor_is_admin, what=SUPERSEDE)
+        ensure_can_manage(old, actor, actor_is_admin=actor_is_admin, what=SUPERSEDE)
         new = require_decision(
             session, team_id=team_id, decision_id=by_decision_id, open_only=False
         )
@@ -258,7 +215,7 @@ async def supersede_with_existing(
                     "it can't replace another decision. Give one that still stands."
                 }
             )
-        mark_superseded(session, old=old, new=new, actor_id=actor_id, now=now)
-        return reload_record(session, team_id=team_id, decision_id=decision_id), new
+        mark_superseded(session, old=old, new=new, actor_id=actor.user_id, now=now)
+        return repository.decision_record(session, old), new
 
     return await db.write(write)

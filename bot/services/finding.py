@@ -82,13 +82,11 @@ class FullDecision:
 
 async def show_decision(db: Database, asker: Asker, *, decision_id: int) -> FullDecision:
     def read(session: Session) -> FullDecision | None:
-        record = repository.load_decision_record(
-            session, team_id=asker.team_id, decision_id=decision_id
-        )
-        if record is None:
+        decision = repository.get_decision(session, team_id=asker.team_id, decision_id=decision_id)
+        if decision is None:
             return None
         return FullDecision(
-            record=record,
+            record=repository.decision_record(session, decision),
             reviews=repository.list_reviews(
                 session, team_id=asker.team_id, decision_id=decision_id
             ),

@@ -41,14 +41,3 @@ def require_decision(
     """The decision, for a write about it when `lock` (see repository.get_decision)."""
     decision = repository.get_decision(session, team_id=team_id, decision_id=decision_id, lock=lock)
     return ensure_usable(decision, open_only=open_only)
-
-
-def reload_record(
-    session: Session, *, team_id: str, decision_id: int, others_shown: int | None = None
-) -> repository.DecisionRecord:
-    record = repository.load_decision_record(
-        session, team_id=team_id, decision_id=decision_id, others_shown=others_shown
-    )
-    if record is None:
-        raise NotFound("That decision no longer exists.")
-    return record

@@ -20,8 +20,8 @@ from bot.services.decisions import (
 )
 from bot.services.endings import SUPERSEDE, end, mark_superseded
 from bot.services.errors import DecisionError, InvalidInput, NotAllowed, check_length
-from bot.services.lookup import reload_record, require_decision
-from bot.services.permissions import AdminCheck, ensure_can_manage
+from bot.services.lookup import require_decision
+from bot.services.permissions import Actor, ensure_can_manage
 from storage import repository
 from storage.db import Database
 from storage.models import (
@@ -90,23 +90,14 @@ def _ensure_reversible(decision: Decision, disposition: Disposition) -> None:
 
 async def ensure_can_revisit(
     db: Database,
+    actor: Actor,
     *,
-    team_id: str,
     decision_id: int,
     due_on: date,
-    actor_id: str,
-    is_admin: AdminCheck,
     disposition: Disposition | None = None,
 ) -> Decision:
     """Checked before the revisit form opens: the revisit is still open, and theirs to answer."""
-    decision, _ = await check_can_manage(
-        db,
-        team_id=team_id,
-        decision_id=decision_id,
-        actor_id=actor_id,
-        is_admin=is_admin,
-        what=RECORD_IT,
-    )
+    decision, _ = await check_can_manage(db, actor, decision_id=decision_id, what=RECORD_IT)
     _ensure_still_due(decision, due_on)
     if disposition is not None:
         _ensure_reversible(decision, disposition)
@@ -115,29 +106,21 @@ async def ensure_can_revisit(
 
 async def record_revisit(
     db: Database,
+    actor: Actor,
     *,
-    team_id: str,
     decision_id: int,
     due_on: date,
-    actor_id: str,
     answer: RevisitAnswer,
-    is_admin: AdminCheck,
     now: datetime,
 ) -> DecisionRecord:
     """Applies the disposition, stores it with the outcome, and notes it in the history."""
     validate_answer(answer, now)
-    _, actor_is_admin = await check_can_manage(
-        db,
-        team_id=team_id,
-        decision_id=decision_id,
-        actor_id=actor_id,
-        is_admin=is_admin,
-        what=RECORD_IT,
-    )
+    team_id, actor_id = actor.team_id, actor.user_id
+    _, actor_is_admin = await check_can_manage(db, actor, decision_id=decision_id, what=RECORD_IT)
 
     def write(session: Session) -> DecisionRecord:
         decision = require_decision(session, team_id=team_id, decision_id=decision_id, lock=True)
-        ensure_can_manage(decision, actor_id, actor_is_admin=actor_is_admin, what=RECORD_IT)
+        ensure_can_manage(decision, actor, actor_is_admin=actor_is_admin, what=RECORD_IT)
         _ensure_still_due(decision, due_on)
         _ensure_reversible(decision, answer.disposition)
         if answer.disposition is Disposition.REVERSE:
@@ -174,7 +157,7 @@ async def record_revisit(
                 "learned": review.learned,
             },
         )
-        return reload_record(session, team_id=team_id, decision_id=decision_id)
+        return repository.decision_record(session, decision)
 
     return await db.write(write)
 
@@ -187,28 +170,23 @@ async def list_reviews(db: Database, *, team_id: str, decision_id: int) -> list[
 
 async def record_superseding_decision(
     db: Database,
+    actor: Actor,
     *,
     draft: DecisionDraft,
     now: datetime,
     source_view_id: str | None,
     old_decision_id: int,
     due_on: date | None,
-    is_admin: AdminCheck,
 ) -> RecordedDecision:
     """Records the new decision and, in the same transaction, marks the old one superseded.
 
-    `due_on` is the revisit it answers, when superseded at a revisit rather than from the card.
+    `actor` is the person recording it (the draft's recorder). `due_on` is the revisit it
+    answers, when superseded at a revisit rather than from the card.
     """
-    actor_id = draft.recorder_id
+    actor_id = actor.user_id
     what = RECORD_IT if due_on else SUPERSEDE
     _, actor_is_admin = await check_can_manage(
-        db,
-        team_id=draft.team_id,
-        decision_id=old_decision_id,
-        actor_id=actor_id,
-        is_admin=is_admin,
-        what=what,
-        open_only=due_on is not None,
+        db, actor, decision_id=old_decision_id, what=what, open_only=due_on is not None
     )
 
     def supersede_the_old_one(session: Session, new: Decision) -> None:
@@ -219,7 +197,7 @@ async def record_superseding_decision(
             open_only=due_on is not None,
             lock=True,
         )
-        ensure_can_manage(old, actor_id, actor_is_admin=actor_is_admin, what=what)
+        ensure_can_manage(old, actor, actor_is_admin=actor_is_admin, what=what)
         if due_on is not None:
             _ensure_still_due(old, due_on)
             session.add(

@@ -7,6 +7,7 @@ import asyncio
 
 from bot.deps import Deps
 from bot.services.commitments import record_commitment
+from bot.services.permissions import Actor
 from bot.slack.cards import draw_latest_card
 from storage.models import Stance
 from tests.conftest import BOB, CAROL, CHANNEL, NOW, TEAM
@@ -25,12 +26,12 @@ async def test_a_slow_redraw_from_one_process_never_lands_over_a_newer_one(
     bot.stand_in.delays["chat.update"] = lambda: next(delays, 0.0)
 
     await record_commitment(
-        process_a.db, team_id=TEAM, decision_id=1, user_id=BOB, stance=Stance.AGREE, now=NOW
+        process_a.db, Actor(TEAM, BOB), decision_id=1, stance=Stance.AGREE, now=NOW
     )
     slow = asyncio.create_task(draw_latest_card(bot.app.client, process_a, key))
     await asyncio.sleep(0.5)  # A's redraw (Bob only) is on its way to Slack
     await record_commitment(
-        process_b.db, team_id=TEAM, decision_id=1, user_id=CAROL, stance=Stance.AGREE, now=NOW
+        process_b.db, Actor(TEAM, CAROL), decision_id=1, stance=Stance.AGREE, now=NOW
     )
     await draw_latest_card(bot.app.client, process_b, key)
     await slow

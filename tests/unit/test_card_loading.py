@@ -12,6 +12,7 @@ from sqlalchemy import event
 from bot.services.commitments import record_commitment
 from bot.services.decisions import DecisionDraft, load_record, record_decision
 from bot.services.dissent import answer_dissent, record_dissent
+from bot.services.permissions import Actor
 from bot.ui.card import PEOPLE_SHOWN_MAX, build_decision_card
 from storage.db import Database
 from storage.models import EarlierCommitment, Stance
@@ -41,22 +42,21 @@ async def a_busy_decision(db: Database, *, others: int) -> int:
     # Another decision in the same team, whose people must not show up on this one's card.
     elsewhere = (await record_decision(db, draft=draft, now=NOW)).record.id
     await record_commitment(
-        db, team_id=TEAM, decision_id=elsewhere, user_id="U0ELSEWHERE", stance=Stance.AGREE, now=NOW
+        db, Actor(TEAM, "U0ELSEWHERE"), decision_id=elsewhere, stance=Stance.AGREE, now=NOW
     )
     at = NOW
     for n in range(others):
         at += timedelta(seconds=1)
         stance = Stance.AGREE if n % 3 else Stance.DISAGREE
         await record_commitment(
-            db, team_id=TEAM, decision_id=decision_id, user_id=f"U{n:05d}", stance=stance, now=at
+            db, Actor(TEAM, f"U{n:05d}"), decision_id=decision_id, stance=stance, now=at
         )
     dissents = [("U0ASKED3", True), ("U0DISSENTER", False)]  # answered; awaiting an answer
     for user_id, answered in dissents:
         dissent = await record_dissent(
             db,
-            team_id=TEAM,
+            Actor(TEAM, user_id),
             decision_id=decision_id,
-            user_id=user_id,
             reason="Too risky.",
             would_change_mind="",
             now=at,
@@ -65,9 +65,8 @@ async def a_busy_decision(db: Database, *, others: int) -> int:
             assert dissent.dissent.id is not None
             await answer_dissent(
                 db,
-                team_id=TEAM,
+                Actor(TEAM, "U0DECIDER"),
                 dissent_id=dissent.dissent.id,
-                actor_id="U0DECIDER",
                 heard="Risk.",
                 weighed="Worth it.",
                 now=at,
@@ -75,7 +74,7 @@ async def a_busy_decision(db: Database, *, others: int) -> int:
     for user_id in ("U0ASKED2", "U0ASKED1"):
         at += timedelta(seconds=1)
         await record_commitment(
-            db, team_id=TEAM, decision_id=decision_id, user_id=user_id, stance=Stance.AGREE, now=at
+            db, Actor(TEAM, user_id), decision_id=decision_id, stance=Stance.AGREE, now=at
         )
 
     def outdated_commitment(session: Any) -> None:  # as a material edit leaves it

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot.services.commitments import record_commitment
 from bot.services.decisions import DecisionDraft, record_decision
 from bot.services.errors import DecisionClosed, NotFound
+from bot.services.permissions import Actor
 from storage import repository
 from storage.db import Database, DatabaseBusy, UnsupportedDatabase
 from storage.models import DecisionStatus, Stance
@@ -42,7 +43,7 @@ async def a_decision(db: Database, title: str = "Use Postgres") -> int:
 def commit(db: Database, decision_id: int, user_id: str) -> asyncio.Future[object]:
     return asyncio.ensure_future(
         record_commitment(
-            db, team_id="T1", decision_id=decision_id, user_id=user_id, stance=Stance.AGREE, now=NOW
+            db, Actor("T1", user_id), decision_id=decision_id, stance=Stance.AGREE, now=NOW
         )
     )
 

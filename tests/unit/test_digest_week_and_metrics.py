@@ -7,13 +7,10 @@ from datetime import UTC, datetime, time, timedelta
 from bot.services.commitments import record_commitment
 from bot.services.decisions import DecisionDraft, change_type, record_decision
 from bot.services.digest import DigestSchedule, Week, build_digest_data
+from bot.services.permissions import Actor
 from storage.db import Database
 from storage.models import DecisionType, Stance
 from tests.conftest import NOW
-
-
-async def never_admin() -> bool:
-    return False
 
 
 def test_the_digest_moment_is_the_latest_scheduled_one() -> None:
@@ -43,18 +40,16 @@ async def test_metrics_count_this_week_beside_last_week(db: Database) -> None:
     one = (await record_decision(db, draft=draft("A", "type1", ["U2", "U3"]), now=NOW)).record.id
     for user, after in (("U2", timedelta(days=1)), ("U3", timedelta(days=2))):
         await record_commitment(
-            db, team_id="T1", decision_id=one, user_id=user, stance=Stance.AGREE, now=NOW + after
+            db, Actor("T1", user), decision_id=one, stance=Stance.AGREE, now=NOW + after
         )
     await record_decision(db, draft=draft("B", "type2", []), now=NOW)
     later = (await record_decision(db, draft=draft("C", "type1", []), now=NOW)).record.id
     await change_type(
         db,
-        team_id="T1",
+        Actor("T1", "U1"),
         decision_id=later,
-        actor_id="U1",
         new_type=DecisionType.TYPE_2,
         reason="",
-        is_admin=never_admin,
         now=NOW + timedelta(days=1),
     )
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel
 
 from bot.services.commitments import record_commitment
 from bot.services.decisions import DecisionDraft, record_decision
+from bot.services.permissions import Actor
 from storage import finding, migrate
 from storage.db import Database
 from storage.migrate import BASELINE
@@ -105,9 +106,7 @@ async def test_a_database_made_by_version_0_1_is_adopted_with_nothing_lost(
     )
     assert [d.id for d in found.decisions] == [41]
     # ...a click on an old card still lands on its decision, and new ones number on.
-    await record_commitment(
-        db, team_id="T1", decision_id=42, user_id="U2", stance=Stance.AGREE, now=NOW
-    )
+    await record_commitment(db, Actor("T1", "U2"), decision_id=42, stance=Stance.AGREE, now=NOW)
     new = (await record_decision(db, draft=a_draft("Newer"), now=NOW)).record
     assert new.id == 43
     await db.close()

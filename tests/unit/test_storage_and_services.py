@@ -11,10 +11,11 @@ import pytest
 
 from bot.cli import main
 from bot.services.commitments import record_commitment
-from bot.services.decisions import DecisionDraft, record_decision
+from bot.services.decisions import DecisionDraft, load_record, record_decision
 from bot.services.dissent import answer_dissent, record_dissent
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.export import ExportFilter, export_decisions
+from bot.services.permissions import Actor
 from storage import backup, repository
 from storage.db import Database
 from storage.models import Stance
@@ -38,19 +39,15 @@ async def a_decision(db: Database, team_id: str = "T1") -> int:
 
 async def test_stakeholders_are_stored_once_each(db: Database) -> None:
     decision_id = await a_decision(db)
-    record = await db.read(
-        lambda session: repository.load_decision_record(
-            session, team_id="T1", decision_id=decision_id
-        )
-    )
-    assert record is not None and record.stakeholder_ids == ["U2", "U3"]
+    record = await load_record(db, team_id="T1", decision_id=decision_id)
+    assert record.stakeholder_ids == ["U2", "U3"]
 
 
 async def test_every_query_is_scoped_by_team(db: Database) -> None:
     decision_id = await a_decision(db, team_id="T1")
     with pytest.raises(NotFound):
         await record_commitment(
-            db, team_id="T2", decision_id=decision_id, user_id="U2", stance=Stance.AGREE, now=NOW
+            db, Actor("T2", "U2"), decision_id=decision_id, stance=Stance.AGREE, now=NOW
         )
     found = await db.read(
         lambda session: repository.get_decision(session, team_id="T2", decision_id=decision_id)
@@ -65,12 +62,7 @@ async def test_simultaneous_identical_clicks_store_one_commitment_and_one_event(
     outcomes = await asyncio.gather(
         *[
             record_commitment(
-                db,
-                team_id="T1",
-                decision_id=decision_id,
-                user_id="U2",
-                stance=Stance.AGREE,
-                now=NOW,
+                db, Actor("T1", "U2"), decision_id=decision_id, stance=Stance.AGREE, now=NOW
             )
             for _ in range(8)
         ]
@@ -98,9 +90,8 @@ async def test_only_the_decider_answers_and_a_new_dissent_needs_a_new_answer(db:
     decision_id = await a_decision(db)
     first = await record_dissent(
         db,
-        team_id="T1",
+        Actor("T1", "U2"),
         decision_id=decision_id,
-        user_id="U2",
         reason="Too risky.",
         would_change_mind="",
         now=NOW,
@@ -108,19 +99,12 @@ async def test_only_the_decider_answers_and_a_new_dissent_needs_a_new_answer(db:
     assert first.dissent.id is not None
     with pytest.raises(NotAllowed):
         await answer_dissent(
-            db,
-            team_id="T1",
-            dissent_id=first.dissent.id,
-            actor_id="U3",
-            heard="h",
-            weighed="w",
-            now=NOW,
+            db, Actor("T1", "U3"), dissent_id=first.dissent.id, heard="h", weighed="w", now=NOW
         )
     answered = await answer_dissent(
         db,
-        team_id="T1",
+        Actor("T1", "U1"),
         dissent_id=first.dissent.id,
-        actor_id="U1",
         heard="Risk.",
         weighed="Worth it.",
         now=NOW,
@@ -128,9 +112,8 @@ async def test_only_the_decider_answers_and_a_new_dissent_needs_a_new_answer(db:
     assert answered.dissent.is_answered
     again = await record_dissent(
         db,
-        team_id="T1",
+        Actor("T1", "U2"),
         decision_id=decision_id,
-        user_id="U2",
         reason="Still too risky.",
         would_change_mind="",
         now=NOW + timedelta(hours=1),
@@ -141,13 +124,12 @@ async def test_only_the_decider_answers_and_a_new_dissent_needs_a_new_answer(db:
 async def test_export_holds_everything(db: Database) -> None:
     decision_id = await a_decision(db)
     await record_commitment(
-        db, team_id="T1", decision_id=decision_id, user_id="U2", stance=Stance.DISAGREE, now=NOW
+        db, Actor("T1", "U2"), decision_id=decision_id, stance=Stance.DISAGREE, now=NOW
     )
     await record_dissent(
         db,
-        team_id="T1",
+        Actor("T1", "U3"),
         decision_id=decision_id,
-        user_id="U3",
         reason="No.",
         would_change_mind="Data.",
         now=NOW,

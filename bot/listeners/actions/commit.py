@@ -9,8 +9,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.ids import Action
+from bot.listeners.actor import actor_of
 from bot.listeners.finding_work import asker_of, from_home_tab, publish_home
-from bot.listeners.payload import id_from_button, reply_to, team_id_of, user_id_of
+from bot.listeners.payload import id_from_button, reply_to, user_id_of
 from bot.services.commitments import record_commitment
 from bot.slack.calls import tell_privately
 from bot.slack.cards import refresh_card_of
@@ -33,9 +34,8 @@ async def handle_commit(
     stance = Stance.AGREE if action["action_id"] == Action.COMMIT_AGREE else Stance.DISAGREE
     outcome = await record_commitment(
         deps.db,
-        team_id=team_id_of(body),
+        actor_of(deps, client, body),
         decision_id=id_from_button(action),
-        user_id=user_id,
         stance=stance,
         now=deps.now(),
     )

@@ -7,28 +7,17 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.deps import Deps, deps_of
+from bot.deps import deps_of
 from bot.ids import Action
+from bot.listeners.actor import actor_of
 from bot.listeners.modal_work import open_modal
-from bot.listeners.payload import id_from_button, reply_to, team_id_of, user_id_of
+from bot.listeners.payload import id_from_button, reply_to, user_id_of
 from bot.services import decisions, endings
 from bot.services.edits import ensure_can_edit
-from bot.services.permissions import AdminCheck
 from bot.slack.cards import refresh_card
 from bot.ui.edit_modal import build_edit_modal
 from bot.ui.modals import build_change_type_modal, build_supersede_modal, build_withdraw_modal
 from bot.ui.thread import build_closed_line
-
-
-def admin_check(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> AdminCheck:
-    """Asks Slack whether the person is an admin, only if the rules need to know."""
-
-    async def is_admin() -> bool:
-        return await deps.admins.is_admin(
-            client, team_id=team_id_of(body), user_id=user_id_of(body)
-        )
-
-    return is_admin
 
 
 async def handle_open_change_type(
@@ -41,11 +30,7 @@ async def handle_open_change_type(
     """Opens the change-type form for someone allowed to change it."""
     deps = deps_of(context)
     decision = await decisions.ensure_can_change(
-        deps.db,
-        team_id=team_id_of(body),
-        decision_id=id_from_button(action),
-        actor_id=user_id_of(body),
-        is_admin=admin_check(deps, client, body),
+        deps.db, actor_of(deps, client, body), decision_id=id_from_button(action)
     )
     await ack()
     open_modal(client, deps, body, build_change_type_modal(decision))
@@ -61,11 +46,7 @@ async def handle_open_edit(
     """Opens the edit form, filled in, for someone allowed to edit."""
     deps = deps_of(context)
     record = await ensure_can_edit(
-        deps.db,
-        team_id=team_id_of(body),
-        decision_id=id_from_button(action),
-        actor_id=user_id_of(body),
-        is_admin=admin_check(deps, client, body),
+        deps.db, actor_of(deps, client, body), decision_id=id_from_button(action)
     )
     await ack()
     open_modal(client, deps, body, build_edit_modal(record))
@@ -82,12 +63,7 @@ async def handle_close_decision(
     deps = deps_of(context)
     user_id = user_id_of(body)
     record, changed = await endings.close_decision(
-        deps.db,
-        team_id=team_id_of(body),
-        decision_id=id_from_button(action),
-        actor_id=user_id,
-        is_admin=admin_check(deps, client, body),
-        now=deps.now(),
+        deps.db, actor_of(deps, client, body), decision_id=id_from_button(action), now=deps.now()
     )
     await ack()
     line = build_closed_line(user_id) if changed else None
@@ -106,10 +82,8 @@ async def handle_open_ending(
     withdrawing = action["action_id"] == Action.OPEN_WITHDRAW
     decision = await endings.ensure_can_end(
         deps.db,
-        team_id=team_id_of(body),
+        actor_of(deps, client, body),
         decision_id=id_from_button(action),
-        actor_id=user_id_of(body),
-        is_admin=admin_check(deps, client, body),
         what=endings.WITHDRAW if withdrawing else endings.SUPERSEDE,
     )
     await ack()

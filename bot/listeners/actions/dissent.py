@@ -8,8 +8,9 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
+from bot.listeners.actor import actor_of
 from bot.listeners.modal_work import open_modal
-from bot.listeners.payload import id_from_button, team_id_of, user_id_of
+from bot.listeners.payload import id_from_button
 from bot.services.dissent import ensure_can_dissent, find_dissent_to_answer
 from bot.ui.modals import build_answer_modal, build_dissent_modal
 
@@ -24,10 +25,7 @@ async def handle_open_dissent(
     """Opens the form that asks why the person disagrees."""
     deps = deps_of(context)
     decision = await ensure_can_dissent(
-        deps.db,
-        team_id=team_id_of(body),
-        decision_id=id_from_button(action),
-        user_id=user_id_of(body),
+        deps.db, actor_of(deps, client, body), decision_id=id_from_button(action)
     )
     await ack()
     open_modal(client, deps, body, build_dissent_modal(decision))
@@ -43,10 +41,7 @@ async def handle_open_answer(
     """Opens the decider's form: what I heard, how I weighed it."""
     deps = deps_of(context)
     record, dissent = await find_dissent_to_answer(
-        deps.db,
-        team_id=team_id_of(body),
-        dissent_id=id_from_button(action),
-        actor_id=user_id_of(body),
+        deps.db, actor_of(deps, client, body), dissent_id=id_from_button(action)
     )
     await ack()
     open_modal(client, deps, body, build_answer_modal(record.decision, dissent))

@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.ids import Action
-from bot.listeners.actions.decider import admin_check
+from bot.listeners.actor import actor_of
 from bot.listeners.modal_work import open_modal
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services import decisions
@@ -39,11 +39,9 @@ async def handle_open_revisit(
     team_id = team_id_of(body)
     await ensure_can_revisit(
         deps.db,
-        team_id=team_id,
+        actor_of(deps, client, body),
         decision_id=decision_id,
         due_on=due_on,
-        actor_id=user_id_of(body),
-        is_admin=admin_check(deps, client, body),
         disposition=DISPOSITION_OF_BUTTON.get(Action(action["action_id"])),
     )
     record = await decisions.load_record(deps.db, team_id=team_id, decision_id=decision_id)

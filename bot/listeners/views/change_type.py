@@ -9,9 +9,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.ids import Block
-from bot.listeners.actions.decider import admin_check
+from bot.listeners.actor import actor_of
 from bot.listeners.forms import selected_value, text_value
-from bot.listeners.payload import team_id_of, user_id_of
+from bot.listeners.payload import user_id_of
 from bot.services.decisions import change_type
 from bot.services.errors import InvalidInput
 from bot.slack.calls import PrivateReply
@@ -32,12 +32,10 @@ async def handle_change_type_submission(
     user_id = user_id_of(body)
     record, changed = await change_type(
         deps.db,
-        team_id=team_id_of(body),
+        actor_of(deps, client, body),
         decision_id=read_modal_metadata(view.get("private_metadata", ""), "decision_id"),
-        actor_id=user_id,
         new_type=DecisionType(chosen),
         reason=text_value(view, Block.TYPE_CHANGE_REASON),
-        is_admin=admin_check(deps, client, body),
         now=deps.now(),
     )
     await ack()

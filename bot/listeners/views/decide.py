@@ -9,7 +9,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
-from bot.listeners.actions.decider import admin_check
+from bot.listeners.actor import actor_of
 from bot.listeners.forms import read_decide_draft
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services.decisions import record_decision
@@ -32,6 +32,7 @@ async def handle_decide_submission(
     if origin.supersedes_id is not None:
         outcome = await record_superseding_decision(
             deps.db,
+            actor_of(deps, client, body),
             draft=draft,
             now=deps.now(),
             source_view_id=view.get("id"),
@@ -39,7 +40,6 @@ async def handle_decide_submission(
             due_on=(
                 date.fromisoformat(origin.supersedes_due_on) if origin.supersedes_due_on else None
             ),
-            is_admin=admin_check(deps, client, body),
         )
     else:
         outcome = await record_decision(

@@ -9,8 +9,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.ids import Block
+from bot.listeners.actor import actor_of
 from bot.listeners.forms import text_value
-from bot.listeners.payload import team_id_of, user_id_of
+from bot.listeners.payload import user_id_of
 from bot.services.dissent import answer_dissent, record_dissent
 from bot.slack.calls import PrivateReply
 from bot.slack.cards import refresh_card
@@ -25,9 +26,8 @@ async def handle_dissent_submission(
     deps = deps_of(context)
     outcome = await record_dissent(
         deps.db,
-        team_id=team_id_of(body),
+        actor_of(deps, client, body),
         decision_id=read_modal_metadata(view.get("private_metadata", ""), "decision_id"),
-        user_id=user_id_of(body),
         reason=text_value(view, Block.DISSENT_REASON),
         would_change_mind=text_value(view, Block.DISSENT_WOULD_CHANGE),
         now=deps.now(),
@@ -48,9 +48,8 @@ async def handle_answer_submission(
     deps = deps_of(context)
     outcome = await answer_dissent(
         deps.db,
-        team_id=team_id_of(body),
+        actor_of(deps, client, body),
         dissent_id=read_modal_metadata(view.get("private_metadata", ""), "dissent_id"),
-        actor_id=user_id_of(body),
         heard=text_value(view, Block.ANSWER_HEARD),
         weighed=text_value(view, Block.ANSWER_WEIGHED),
         now=deps.now(),

@@ -9,9 +9,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.ids import Block
-from bot.listeners.actions.decider import admin_check
+from bot.listeners.actor import actor_of
 from bot.listeners.forms import selected_date, text_value, view_value
-from bot.listeners.payload import team_id_of, user_id_of, valid_user_ids
+from bot.listeners.payload import user_id_of, valid_user_ids
 from bot.services.edits import DecisionEdit, edit_decision
 from bot.slack.calls import PrivateReply
 from bot.slack.cards import refresh_card
@@ -42,11 +42,9 @@ async def handle_edit_submission(
     edit = read_edit(view)
     outcome = await edit_decision(
         deps.db,
-        team_id=team_id_of(body),
+        actor_of(deps, client, body),
         decision_id=read_modal_metadata(view.get("private_metadata", ""), "decision_id"),
-        actor_id=user_id,
         edit=edit,
-        is_admin=admin_check(deps, client, body),
         now=deps.now(),
     )
     await ack()

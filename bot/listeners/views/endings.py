@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.ids import Block
-from bot.listeners.actions.decider import admin_check
+from bot.listeners.actor import actor_of
 from bot.listeners.finding_work import asker_of
 from bot.listeners.forms import selected_value, text_value
 from bot.listeners.payload import team_id_of, user_id_of
@@ -34,11 +34,9 @@ async def handle_withdraw_submission(
     user_id = user_id_of(body)
     record, changed = await endings.withdraw_decision(
         deps.db,
-        team_id=team_id_of(body),
+        actor_of(deps, client, body),
         decision_id=_decision_id(view),
-        actor_id=user_id,
         reason=text_value(view, Block.WITHDRAW_REASON),
-        is_admin=admin_check(deps, client, body),
         now=deps.now(),
     )
     await ack()
@@ -60,12 +58,7 @@ async def handle_supersede_submission(
     how = selected_value(view, Block.SUPERSEDE_HOW)
     if how == SUPERSEDE_WITH_NEW:
         await endings.ensure_can_end(
-            deps.db,
-            team_id=team_id,
-            decision_id=decision_id,
-            actor_id=user_id,
-            is_admin=admin_check(deps, client, body),
-            what=endings.SUPERSEDE,
+            deps.db, actor_of(deps, client, body), decision_id=decision_id, what=endings.SUPERSEDE
         )
         record = await decisions.load_record(deps.db, team_id=team_id, decision_id=decision_id)
         form = superseding_form(record, due_on=None, decider_id=user_id, today=deps.now().date())
@@ -76,9 +69,9 @@ async def handle_supersede_submission(
     record, replacement = await endings.supersede_with_existing(
         deps.db,
         asker_of(deps, client, body),
+        actor_of(deps, client, body),
         decision_id=decision_id,
         by_decision_id=endings.read_decision_number(text_value(view, Block.SUPERSEDED_BY)),
-        is_admin=admin_check(deps, client, body),
         now=deps.now(),
     )
     await ack()

@@ -9,9 +9,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.ids import Block
-from bot.listeners.actions.decider import admin_check
+from bot.listeners.actor import actor_of
 from bot.listeners.forms import selected_date, selected_value, text_value
-from bot.listeners.payload import team_id_of, user_id_of
+from bot.listeners.payload import user_id_of
 from bot.services.revisits import RevisitAnswer, record_revisit
 from bot.slack.calls import PrivateReply
 from bot.slack.cards import refresh_card
@@ -39,12 +39,10 @@ async def handle_revisit_submission(
     user_id = user_id_of(body)
     record = await record_revisit(
         deps.db,
-        team_id=team_id_of(body),
+        actor_of(deps, client, body),
         decision_id=read_modal_metadata(metadata, "decision_id"),
         due_on=read_modal_date(metadata, "due_on"),
-        actor_id=user_id,
         answer=answer,
-        is_admin=admin_check(deps, client, body),
         now=deps.now(),
     )
     await ack()
