@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.services.digest import DigestSchedule
 from bot.slack.calls import AdminDirectory
-from bot.slack.card_refresh import CardRefresher
+from bot.slack.cards import Cards
 from bot.slack.channel_access import ChannelAccess
 from bot.slack.followups import FollowUps
 from bot.slack.pacing import SlackPace
@@ -41,11 +41,13 @@ class Deps:
     workspace_url: str | None = None  # from auth.test, the first time a link is needed
     process_id: str = field(default_factory=new_process_id)
     pace: SlackPace = field(init=False)
-    cards: CardRefresher = field(init=False)
+    cards: Cards = field(init=False)
 
     def __post_init__(self) -> None:
         self.pace = SlackPace(self.db)
-        self.cards = CardRefresher(self.pace)
+        self.cards = Cards(
+            self.db, self.pace, self.followups, process_id=self.process_id, now=self.now
+        )
 
     def now(self) -> datetime:
         return self.clock()

@@ -27,7 +27,6 @@ from bot.services.due_work import (
 )
 from bot.services.errors import NotFound
 from bot.slack.calls import PrivateReply, post_in_thread, time_zone_of
-from bot.slack.cards import refresh_card
 from bot.ui.digest import build_digest
 from bot.ui.revisits import (
     build_commit_reminder,
@@ -116,7 +115,7 @@ class Sweeper:
         for decision in await end_commit_periods(self.deps.db, now=self.deps.now()):
             to = PrivateReply(user_id=decision.decider_id, channel_id=decision.channel_id)
             line = build_commit_period_ended_line(decision)
-            refresh_card(self.client, self.deps, decision, line, to)
+            self.deps.cards.refresh(self.client, decision, line, to)
             report.decided += 1
         while not self._stopping and (
             claimed := await claim_due_work(self.deps.db, owner=self.owner, now=self.deps.now())

@@ -17,14 +17,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.slack.calls import PrivateReply
+from bot.slack.followups import ErrorReporter, FollowUps
 from bot.slack.pacing import SlackPace
 from bot.ui.text import Message
 from bot.ui.thread import LINES_PER_MESSAGE, build_more_commitments_line
 
 CardKey = tuple[str, int]  # (team_id, decision_id)
-Redraw = Callable[[list[Message]], Awaitable[None]]
-TellFailure = Callable[[Iterable[PrivateReply], Exception], Awaitable[None]]
+DrawCard = Callable[[AsyncWebClient, CardKey, list[Message]], Awaitable[None]]
+TellFailure = Callable[[AsyncWebClient, Iterable[PrivateReply], BaseException], Awaitable[None]]
 # With the line that says how many more, exactly one thread message.
 COMMITMENT_LINES_KEPT = LINES_PER_MESSAGE - 1
 
@@ -62,6 +65,7 @@ class _Waiting:
     lines: list[str | Message | _MoreCommitments] = field(default_factory=list)
     commitment_lines: int = 0
     askers: _Askers = field(default_factory=_Askers)
+    client: AsyncWebClient | None = None  # the latest that asked (all are the card's workspace's)
 
     def add_line(self, line: Message, *, commitment: bool) -> None:
         if commitment:
@@ -82,15 +86,32 @@ class _Waiting:
 
 
 class CardRefresher:
-    def __init__(self, pace: SlackPace) -> None:
+    """Coalesces the redraws asked for a card and runs them, one loop a card, in the background.
+
+    `draw` redraws a card (by the latest client that asked) and posts the lines gathered for
+    its thread; if it fails, `tell_failure` tells everyone who asked meanwhile.
+    """
+
+    def __init__(
+        self, pace: SlackPace, followups: FollowUps, draw: DrawCard, tell_failure: TellFailure
+    ) -> None:
         self._pace = pace
+        self._followups = followups
+        self._draw = draw
+        self._tell_failure = tell_failure
         self._waiting: dict[CardKey, _Waiting] = {}
         self._running: set[CardKey] = set()
 
     def request(
-        self, key: CardKey, line: Message | None, asker: PrivateReply, *, commitment: bool = False
-    ) -> bool:
-        """Asks for a redraw (and a thread line). True when the caller must start `run(key)`.
+        self,
+        client: AsyncWebClient,
+        key: CardKey,
+        line: Message | None,
+        asker: PrivateReply,
+        *,
+        commitment: bool = False,
+    ) -> None:
+        """Asks for a redraw (and a thread line); a redraw under way picks it up.
 
         `commitment` marks a line that may be counted instead of kept in a flood of them.
         """
@@ -98,21 +119,31 @@ class CardRefresher:
         if line is not None:
             waiting.add_line(line, commitment=commitment)
         waiting.askers.add(asker)
+        waiting.client = client
         if key in self._running:
-            return False
+            return
         self._running.add(key)
-        return True
+        self._followups.start(
+            self._run(key), on_error=self._report_to(client, asker), bounded=False
+        )
 
-    async def run(self, key: CardKey, redraw: Redraw, tell_failure: TellFailure) -> None:
+    def _report_to(self, client: AsyncWebClient, asker: PrivateReply) -> ErrorReporter:
+        async def report(error: BaseException) -> None:
+            await self._tell_failure(client, [asker], error)
+
+        return report
+
+    async def _run(self, key: CardKey) -> None:
         """Redraws until nothing more was asked for; a failed redraw is told to each asker."""
         team_id, _ = key
         try:
             while key in self._waiting:
                 await self._pace.card_update(team_id)
                 waiting = self._waiting.pop(key)
+                assert waiting.client is not None
                 try:
-                    await redraw(waiting.thread_lines())
+                    await self._draw(waiting.client, key, waiting.thread_lines())
                 except Exception as error:
-                    await tell_failure(waiting.askers, error)
+                    await self._tell_failure(waiting.client, waiting.askers, error)
         finally:
             self._running.discard(key)

@@ -8,7 +8,6 @@ import asyncio
 from bot.deps import Deps
 from bot.services.commitments import record_commitment
 from bot.services.permissions import Actor
-from bot.slack.cards import draw_latest_card
 from storage.models import Stance
 from tests.conftest import BOB, CAROL, CHANNEL, NOW, TEAM
 from tests.e2e.flows import record_decision
@@ -28,12 +27,12 @@ async def test_a_slow_redraw_from_one_process_never_lands_over_a_newer_one(
     await record_commitment(
         process_a.db, Actor(TEAM, BOB), decision_id=1, stance=Stance.AGREE, now=NOW
     )
-    slow = asyncio.create_task(draw_latest_card(bot.app.client, process_a, key))
+    slow = asyncio.create_task(process_a.cards.draw_latest(bot.app.client, key))
     await asyncio.sleep(0.5)  # A's redraw (Bob only) is on its way to Slack
     await record_commitment(
         process_b.db, Actor(TEAM, CAROL), decision_id=1, stance=Stance.AGREE, now=NOW
     )
-    await draw_latest_card(bot.app.client, process_b, key)
+    await process_b.cards.draw_latest(bot.app.client, key)
     await slow
 
     assert "2 of 2 asked have committed" in bot.card_text(CHANNEL)

@@ -14,7 +14,6 @@ from bot.listeners.finding_work import asker_of, from_home_tab, publish_home
 from bot.listeners.payload import id_from_button, reply_to, user_id_of
 from bot.services.commitments import record_commitment
 from bot.slack.calls import tell_privately
-from bot.slack.cards import refresh_card_of
 from bot.slack.failures import report_to
 from bot.ui.text import Message
 from bot.ui.thread import STANCE_DONE, build_commitment_line
@@ -48,7 +47,7 @@ async def handle_commit(
     if outcome.changed:
         line = build_commitment_line(user_id, stance, outcome.previous)
         key = (outcome.team_id, outcome.decision_id)
-        refresh_card_of(client, deps, key, line, to, commitment=True)
+        deps.cards.refresh_of(client, key, line, to, commitment=True)
         return
     deps.followups.start(
         tell_privately(

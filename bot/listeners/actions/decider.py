@@ -14,7 +14,6 @@ from bot.listeners.modal_work import open_modal
 from bot.listeners.payload import id_from_button, reply_to, user_id_of
 from bot.services import decisions, endings
 from bot.services.edits import ensure_can_edit
-from bot.slack.cards import refresh_card
 from bot.ui.edit_modal import build_edit_modal
 from bot.ui.modals import build_change_type_modal, build_supersede_modal, build_withdraw_modal
 from bot.ui.thread import build_closed_line
@@ -67,7 +66,7 @@ async def handle_close_decision(
     )
     await ack()
     line = build_closed_line(user_id) if changed else None
-    refresh_card(client, deps, record.decision, line, reply_to(body))
+    deps.cards.refresh(client, record.decision, line, reply_to(body))
 
 
 async def handle_open_ending(

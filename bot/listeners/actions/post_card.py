@@ -13,7 +13,6 @@ from bot.deps import Deps, deps_of
 from bot.listeners.payload import id_from_button, reply_to, team_id_of
 from bot.services import decisions
 from bot.slack.calls import PrivateReply
-from bot.slack.cards import publish_card
 from bot.slack.failures import report_to
 from storage.repository import DecisionRecord
 
@@ -25,7 +24,7 @@ async def _post_and_confirm(
     to: PrivateReply,
     respond: AsyncRespond,
 ) -> None:
-    if await publish_card(client, deps, record, to):
+    if await deps.cards.publish(client, record, to):
         await respond(text="Posted the card.", replace_original=True)
 
 

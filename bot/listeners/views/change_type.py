@@ -15,7 +15,6 @@ from bot.listeners.payload import user_id_of
 from bot.services.decisions import change_type
 from bot.services.errors import InvalidInput
 from bot.slack.calls import PrivateReply
-from bot.slack.cards import refresh_card
 from bot.ui.modals import read_modal_metadata
 from bot.ui.thread import build_type_change_line
 from storage.models import DecisionType
@@ -43,4 +42,4 @@ async def handle_change_type_submission(
         return
     to = PrivateReply(user_id=user_id, channel_id=record.decision.channel_id)
     line = build_type_change_line(record.decision, user_id)
-    refresh_card(client, deps, record.decision, line, to)
+    deps.cards.refresh(client, record.decision, line, to)

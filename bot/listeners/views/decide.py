@@ -15,7 +15,6 @@ from bot.listeners.payload import team_id_of, user_id_of
 from bot.services.decisions import record_decision
 from bot.services.revisits import record_superseding_decision
 from bot.slack.calls import PrivateReply
-from bot.slack.cards import publish_card, refresh_card_of
 from bot.slack.failures import report_to
 from bot.ui.decide_modal import DecideModalOrigin
 from bot.ui.revisits import build_superseded_line
@@ -52,8 +51,8 @@ async def handle_decide_submission(
         user_id=user_id, channel_id=origin.channel_id, response_url=origin.response_url
     )
     deps.followups.start(
-        publish_card(client, deps, outcome.record, to), on_error=report_to(client, to)
+        deps.cards.publish(client, outcome.record, to), on_error=report_to(client, to)
     )
     if origin.supersedes_id is not None:
         line = build_superseded_line(outcome.record, user_id)
-        refresh_card_of(client, deps, (draft.team_id, origin.supersedes_id), line, to)
+        deps.cards.refresh_of(client, (draft.team_id, origin.supersedes_id), line, to)

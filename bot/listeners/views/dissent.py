@@ -14,7 +14,6 @@ from bot.listeners.forms import text_value
 from bot.listeners.payload import user_id_of
 from bot.services.dissent import answer_dissent, record_dissent
 from bot.slack.calls import PrivateReply
-from bot.slack.cards import refresh_card
 from bot.ui.modals import read_modal_metadata
 from bot.ui.thread import build_answer_message, build_dissent_message
 
@@ -38,7 +37,7 @@ async def handle_dissent_submission(
     record = outcome.record
     to = PrivateReply(user_id=user_id_of(body), channel_id=record.decision.channel_id)
     line = build_dissent_message(record.decision, outcome.dissent)
-    refresh_card(client, deps, record.decision, line, to)
+    deps.cards.refresh(client, record.decision, line, to)
 
 
 async def handle_answer_submission(
@@ -60,4 +59,4 @@ async def handle_answer_submission(
     record = outcome.record
     to = PrivateReply(user_id=user_id_of(body), channel_id=record.decision.channel_id)
     line = build_answer_message(record.decision, outcome.dissent)
-    refresh_card(client, deps, record.decision, line, to)
+    deps.cards.refresh(client, record.decision, line, to)

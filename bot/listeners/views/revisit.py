@@ -14,7 +14,6 @@ from bot.listeners.forms import selected_date, selected_value, text_value
 from bot.listeners.payload import user_id_of
 from bot.services.revisits import RevisitAnswer, record_revisit
 from bot.slack.calls import PrivateReply
-from bot.slack.cards import refresh_card
 from bot.ui.modals import read_modal_date, read_modal_metadata, read_modal_text
 from bot.ui.revisits import build_revisited_line
 from storage.models import Disposition, Outcome
@@ -47,6 +46,6 @@ async def handle_revisit_submission(
     )
     await ack()
     to = PrivateReply(user_id=user_id, channel_id=record.decision.channel_id)
-    refresh_card(
-        client, deps, record.decision, build_revisited_line(record, user_id, disposition), to
+    deps.cards.refresh(
+        client, record.decision, build_revisited_line(record, user_id, disposition), to
     )
