@@ -105,7 +105,9 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
         if mode is Mode.SOCKET:
             await serve_socket_mode(app, settings.slack_app_token)
         else:
-            await serve_http(app, db, port=settings.port)
+            await serve_http(
+                app, db, signing_secret=settings.slack_signing_secret, port=settings.port
+            )
     finally:
         scheduler.shutdown(wait=False)
         await sweeper.stop(within_seconds=10)

@@ -16,7 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 
 from bot.deps import Deps
-from bot.slack.request import bolt_request
+from bot.slack.request import dispatch_http
 from tests.slack_stand_in.requests import (
     FORM,
     app_home_opened_body,
@@ -109,7 +109,9 @@ class BotUnderTest:
         headers = signed_headers(
             secret or self.signing_secret, body, content_type=content_type, timestamp=timestamp
         )
-        return await self.app.async_dispatch(bolt_request(body, headers))
+        return await dispatch_http(
+            self.app, body.encode(), headers, signing_secret=self.signing_secret
+        )
 
     async def settle(self) -> None:
         """Waits for the work the bot does after its acks (posting, updating, opening)."""

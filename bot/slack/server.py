@@ -10,7 +10,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.request import bolt_request
+from bot.slack.request import dispatch_http
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -19,13 +19,16 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
 
-def build_web_app(app: AsyncApp, db: Database) -> web.Application:
+def build_web_app(app: AsyncApp, db: Database, *, signing_secret: str) -> web.Application:
     """The aiohttp application Slack's request URL points at."""
 
     async def slack_events(request: web.Request) -> web.Response:
-        body = await request.text()
-        bolt_response = await app.async_dispatch(
-            bolt_request(body, request.headers, request.query_string)
+        bolt_response = await dispatch_http(
+            app,
+            await request.read(),
+            request.headers,
+            request.query_string,
+            signing_secret=signing_secret,
         )
         return await to_aiohttp_response(bolt_response)
 
@@ -48,9 +51,12 @@ async def wait_for_stop_signal() -> None:
     await stop.wait()
 
 
-async def serve_http(app: AsyncApp, db: Database, *, port: int, host: str = "0.0.0.0") -> None:
+async def serve_http(
+    app: AsyncApp, db: Database, *, signing_secret: str, port: int, host: str = "0.0.0.0"
+) -> None:
     """Serves until SIGINT or SIGTERM."""
-    runner = web.AppRunner(build_web_app(app, db), access_log=None)
+    web_app = build_web_app(app, db, signing_secret=signing_secret)
+    runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host=host, port=port).start()
     logger.info("decisionbot listening on http://%s:%d%s", host, port, EVENTS_PATH)

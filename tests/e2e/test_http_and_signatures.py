@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import logging
 import time
 from collections.abc import AsyncIterator
+from urllib.parse import urlencode
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -12,12 +17,19 @@ from bot.slack.server import build_web_app
 from storage.db import Database
 from tests.conftest import ALICE, CHANNEL, SIGNING_SECRET, TEAM
 from tests.harness import BotUnderTest
-from tests.slack_stand_in.requests import FORM, signed_headers, slash_command_body
+from tests.slack_stand_in.requests import (
+    FORM,
+    signed_headers,
+    slack_signature,
+    slash_command_body,
+)
 
 
 @pytest.fixture
 async def http(bot: BotUnderTest) -> AsyncIterator[TestClient[object, object]]:
-    client: TestClient[object, object] = TestClient(TestServer(build_web_app(bot.app, bot.deps.db)))
+    client: TestClient[object, object] = TestClient(
+        TestServer(build_web_app(bot.app, bot.deps.db, signing_secret=SIGNING_SECRET))
+    )
     await client.start_server()
     yield client
     await client.close()
@@ -75,8 +87,116 @@ async def test_healthz_answers_when_the_database_is_reachable(
 
 async def test_healthz_says_503_when_the_database_is_not(bot: BotUnderTest) -> None:
     unreachable = Database("sqlite:////nonexistent-dir/decisionbot.db")
-    async with TestClient(TestServer(build_web_app(bot.app, unreachable))) as client:
+    async with TestClient(
+        TestServer(build_web_app(bot.app, unreachable, signing_secret=SIGNING_SECRET))
+    ) as client:
         response = await client.get("/healthz")
         assert response.status == 503
         assert await response.json() == {"ok": False, "error": "database unreachable"}
     await unreachable.close()
+
+
+def a_click_naming_where_to_answer(bot: BotUnderTest) -> str:
+    """A click on a button no listener has, naming a response_url and a user to DM: a forged
+    body like this used to make the bot post "Something went wrong" to both."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": ALICE, "team_id": TEAM},
+        "channel": {"id": CHANNEL},
+        "response_url": bot.stand_in.response_url(),
+        "actions": [{"action_id": "commit_agree", "value": "999", "type": "button"}],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def nothing_went_out(bot: BotUnderTest) -> bool:
+    return not bot.stand_in.responses and not bot.stand_in.calls
+
+
+@pytest.mark.parametrize("timestamp", ["abc", "", "1.5", "NaN", "\u0661\u0662\u0663", " 1", "-1"])
+async def test_a_malformed_signature_timestamp_gets_401_and_no_call_goes_out(
+    http: TestClient[object, object], bot: BotUnderTest, timestamp: str
+) -> None:
+    body = a_click_naming_where_to_answer(bot)
+    headers = {
+        "content-type": FORM,
+        "x-slack-request-timestamp": timestamp,
+        "x-slack-signature": slack_signature(SIGNING_SECRET, timestamp, body),
+    }
+    response = await http.post("/slack/events", data=body, headers=headers)
+    assert response.status == 401
+    await bot.settle()
+    assert nothing_went_out(bot)
+
+
+UNSIGNED_JUNK = [
+    "{bad",
+    "payload=notjson",
+    '"a JSON string"',
+    '{"type": "event_callback", "authorizations": "x", "event": {"type": "app_home_opened"}}',
+    "\xff\xfe",
+    "",
+]
+
+
+@pytest.mark.parametrize("body", UNSIGNED_JUNK)
+async def test_unsigned_junk_gets_401_before_its_body_is_read(
+    http: TestClient[object, object], bot: BotUnderTest, body: str
+) -> None:
+    response = await http.post(
+        "/slack/events", data=body.encode("latin-1"), headers={"content-type": FORM}
+    )
+    assert response.status == 401
+    assert nothing_went_out(bot)
+
+
+SIGNED_JUNK = [
+    ("{bad", "application/json"),
+    ("payload=notjson", FORM),
+    ('"a JSON string"', "application/json"),
+    ("[1, 2]", "application/json"),
+    ('{"type": "event_callback", "authorizations": "x", "event": {}}', "application/json"),
+    ('{"type": "event_callback", "event": "app_home_opened"}', "application/json"),
+    (urlencode({"payload": '{"type": "block_actions", "actions": []}'}), FORM),
+    (urlencode({"payload": '{"type": "block_actions", "actions": [{"action_id": 7}]}'}), FORM),
+    (urlencode({"payload": '{"type": "view_submission", "view": {"blocks": "x"}}'}), FORM),
+    (urlencode({"payload": '{"type": "block_actions", "user": 5, "actions": [{}]}'}), FORM),
+]
+
+
+@pytest.mark.parametrize(("body", "content_type"), SIGNED_JUNK)
+async def test_a_signed_body_slack_would_never_send_gets_400_and_one_warning(
+    http: TestClient[object, object],
+    bot: BotUnderTest,
+    body: str,
+    content_type: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    headers = signed_headers(SIGNING_SECRET, body, content_type=content_type)
+    response = await http.post("/slack/events", data=body, headers=headers)
+    assert response.status == 400
+    assert nothing_went_out(bot)
+    problems = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage().split(":")[0] for r in problems] == [
+        "refused a signed request Slack would not send"
+    ]
+    assert all(r.exc_info is None for r in problems)  # one line, no traceback
+
+
+async def test_a_signed_body_that_is_not_utf8_gets_400(
+    http: TestClient[object, object], bot: BotUnderTest
+) -> None:
+    raw = b"command=%2Fdecide&text=\xff\xfe"
+    timestamp = str(int(time.time()))
+    headers = {
+        "content-type": FORM,
+        "x-slack-request-timestamp": timestamp,
+        "x-slack-signature": "v0="
+        + hmac.new(
+            SIGNING_SECRET.encode(), f"v0:{timestamp}:".encode() + raw, hashlib.sha256
+        ).hexdigest(),
+    }
+    response = await http.post("/slack/events", data=raw, headers=headers)
+    assert response.status == 400
+    assert nothing_went_out(bot)

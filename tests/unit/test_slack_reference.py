@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from bot.ids import Shortcut
+from bot.slack.request import is_signed
 from tests.slack_stand_in.requests import slack_signature
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +31,23 @@ def test_signing_matches_slacks_known_answer() -> None:
     body = reference("payloads/slash_command.slackdocs.form.txt").read_text().rstrip("\n")
     signature = slack_signature(vector["signing_secret"], vector["x_slack_request_timestamp"], body)
     assert signature == vector["x_slack_signature"]
+
+
+def test_our_verifier_accepts_slacks_known_answer_and_nothing_else() -> None:
+    vector = json.loads(
+        reference("payloads/slash_command.slackdocs.signing-vector.json").read_text()
+    )
+    raw = reference("payloads/slash_command.slackdocs.form.txt").read_text().rstrip("\n").encode()
+    timestamp = vector["x_slack_request_timestamp"]
+    headers = {
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": vector["x_slack_signature"],
+    }
+    secret, then = vector["signing_secret"], int(timestamp)
+    assert is_signed(raw, headers, secret, now=then + 299)
+    assert not is_signed(raw, headers, secret, now=then + 301)  # too old: a replay
+    assert not is_signed(raw + b"&x=1", headers, secret, now=then)
+    assert not is_signed(raw, headers, "another-secret", now=then)
 
 
 def test_manifest_is_valid_for_slack() -> None:

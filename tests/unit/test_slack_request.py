@@ -23,7 +23,12 @@ FORM_BODIES = [
     "text=first&text=second",  # a repeated field keeps its last value
     "=v&k",
     "a=1;b=2",
-    urlencode({"payload": '{"type": "block_actions", "text": "a & b = 100% + \\u2713"}'}),
+    urlencode(
+        {
+            "payload": '{"type": "block_actions", "actions": [{"action_id": "a"}], '
+            '"text": "a & b = 100% + \\u2713"}'
+        }
+    ),
 ]
 
 
