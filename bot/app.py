@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import DEPS_KEY, Deps
 from bot.listeners import register_all
 from bot.listeners.errors import error_funnel
+from bot.listeners.required import require_what_listeners_read
 
 
 def build_app(*, client: AsyncWebClient, deps: Deps, signing_secret: str | None) -> AsyncApp:
@@ -25,6 +26,8 @@ def build_app(*, client: AsyncWebClient, deps: Deps, signing_secret: str | None)
         process_before_response=True,
         logger=logging.getLogger("bot.bolt"),
     )
+
+    app.middleware(require_what_listeners_read)
 
     @app.middleware
     async def share_deps(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:

@@ -41,15 +41,27 @@ def to_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+# A cell starting with one of these is a formula to Excel, Sheets and LibreOffice: a title of
+# =HYPERLINK("http://x","click") would become a link. OWASP's advice: prefix a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(document: dict[str, Any]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    # RFC 4180 line ends, so that a value holding \r is quoted too, as one holding \n is.
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for d in document["decisions"]:
         stances = [c["stance"] for c in d["commitments"]]
         writer.writerow(
             {
-                **{k: d.get(k) for k in CSV_COLUMNS if k in d},
+                **{k: _cell(d.get(k)) for k in CSV_COLUMNS if k in d},
                 "type": d["decision_type"],
                 "stakeholders": len(d["stakeholders"]),
                 "agreed_and_committed": stances.count("agree"),

@@ -12,6 +12,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.listeners.payload import reply_to
+from bot.parsing import UnreadablePayload
 from bot.services.errors import InvalidInput
 from bot.slack.calls import tell_privately
 from bot.slack.failures import log_unexpected, message_for
@@ -29,7 +30,11 @@ def _json(body: dict[str, Any]) -> BoltResponse:
 
 def _modal_errors(view: dict[str, Any], error: BaseException) -> dict[str, str]:
     """Field errors for the modal; anything not about one field goes under its first input."""
-    block_ids = [b.get("block_id") for b in view.get("blocks", []) if b.get("type") == "input"]
+    block_ids = [
+        str(b.get("block_id"))
+        for b in view.get("blocks") or []
+        if isinstance(b, dict) and b.get("type") == "input"
+    ]
     if isinstance(error, InvalidInput):
         shown = {field: text for field, text in error.field_errors.items() if field in block_ids}
         if shown:
@@ -50,6 +55,9 @@ def error_funnel(followups: FollowUps) -> ErrorFunnel:
     async def handle_listener_error(
         error: Exception, body: dict[str, Any], client: AsyncWebClient
     ) -> BoltResponse:
+        if isinstance(error, UnreadablePayload):
+            logger.warning("ignored a payload Slack would not send: %s", error)
+            return BoltResponse(status=200, body="")
         log_unexpected(error)
         kind = body.get("type")
         if kind == "view_submission":

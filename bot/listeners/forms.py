@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from bot.ids import INPUT, Action, Block
 from bot.listeners.payload import valid_user_ids
+from bot.parsing import is_user_id, require_day
 from bot.services.classification import Affected, ClassificationAnswers, LocksIn, Undo
 from bot.services.decisions import DecisionDraft
 from bot.ui.decide_modal import DecideModalOrigin, DecideModalState
@@ -31,7 +32,7 @@ def selected_value(view: dict[str, Any], block_id: str, action_id: str = INPUT) 
 
 def selected_date(view: dict[str, Any], block_id: str) -> date | None:
     picked = view_value(view, block_id).get("selected_date")
-    return date.fromisoformat(picked) if picked else None
+    return require_day(picked, f"the date in {block_id}") if picked else None
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -56,11 +57,17 @@ def read_answers(view: dict[str, Any]) -> ClassificationAnswers:
     )
 
 
+def _chosen_user(view: dict[str, Any], block_id: str) -> str:
+    """The person picked in a users_select, or "" (then the form says to choose one)."""
+    picked = view_value(view, block_id).get("selected_user")
+    return picked if isinstance(picked, str) and is_user_id(picked) else ""
+
+
 def read_decide_state(view: dict[str, Any], *, user_id: str, today: date) -> DecideModalState:
     """The form's state now, to redraw it after the type or a question changes."""
     return DecideModalState(
         origin=DecideModalOrigin.from_metadata(view.get("private_metadata", "")),
-        decider_id=str(view_value(view, Block.DECIDER).get("selected_user") or user_id),
+        decider_id=_chosen_user(view, Block.DECIDER) or user_id,
         today=today,
         type_choice=selected_value(view, Block.TYPE, Action.TYPE_CHOICE),
         answers=read_answers(view),
@@ -78,8 +85,8 @@ def read_decide_draft(view: dict[str, Any], *, team_id: str, user_id: str) -> De
         title=text_value(view, Block.TITLE),
         what_and_why=text_value(view, Block.WHAT_AND_WHY),
         options_considered=text_value(view, Block.OPTIONS),
-        decider_id=str(view_value(view, Block.DECIDER).get("selected_user") or ""),
-        stakeholder_ids=valid_user_ids([str(u) for u in stakeholders]),
+        decider_id=_chosen_user(view, Block.DECIDER),
+        stakeholder_ids=valid_user_ids(stakeholders),
         type_choice=selected_value(view, Block.TYPE, Action.TYPE_CHOICE),
         answers=read_answers(view),
         commit_by=selected_date(view, Block.COMMIT_BY),

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from bot.parsing import is_user_id, read_number
 from bot.services.errors import NotFound
 from bot.slack.calls import PrivateReply
-
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 def team_id_of(body: dict[str, Any]) -> str:
@@ -44,11 +42,11 @@ def reply_to(body: dict[str, Any]) -> PrivateReply:
 
 
 def id_from_button(action: dict[str, Any]) -> int:
-    value = str(action.get("value", ""))
-    if not value.isdigit():
+    number = read_number(action.get("value"))
+    if number is None:
         raise NotFound("That button is out of date. Use the buttons on the decision's card.")
-    return int(value)
+    return number
 
 
-def valid_user_ids(user_ids: list[str]) -> list[str]:
-    return [user_id for user_id in user_ids if USER_ID.match(user_id)]
+def valid_user_ids(user_ids: list[object]) -> list[str]:
+    return [user_id for user_id in user_ids if isinstance(user_id, str) and is_user_id(user_id)]

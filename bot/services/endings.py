@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from bot.parsing import read_number
 from bot.services.decisions import check_can_manage, manage_decision
 from bot.services.errors import DecisionClosed, InvalidInput, check_length
 from bot.services.finding import Asker, not_visible
@@ -158,14 +159,15 @@ def read_decision_number(text: str) -> int:
         raise InvalidInput(
             {SUPERSEDED_BY_FIELD: "Give the number of the decision that replaces this one."}
         )
-    if not cleaned.isdigit() or len(cleaned) > 12:
+    number = read_number(cleaned)
+    if number is None:
         raise InvalidInput(
             {
                 SUPERSEDED_BY_FIELD: f"\u201c{text.strip()[:40]}\u201d isn't a decision number. "
                 "Use the number shown on its card, like 12."
             }
         )
-    return int(cleaned)
+    return number
 
 
 async def supersede_with_existing(

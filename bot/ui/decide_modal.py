@@ -25,6 +25,7 @@ from slack_sdk.models.views import View
 from bot.ids import INPUT, Action
 from bot.ids import Block as BlockId
 from bot.ids import View as ViewId
+from bot.parsing import UnreadablePayload, is_channel_id, is_number, is_user_id
 from bot.services.classification import (
     Affected,
     ClassificationAnswers,
@@ -111,16 +112,31 @@ class DecideModalOrigin:
         )
 
     @classmethod
-    def from_metadata(cls, metadata: str) -> DecideModalOrigin:
-        data = json.loads(metadata or "{}")
+    def from_metadata(cls, metadata: object) -> DecideModalOrigin:
+        """What to_metadata wrote; UnreadablePayload for anything else."""
+        try:
+            data = json.loads(metadata) if isinstance(metadata, str) and metadata else {}
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise UnreadablePayload("the /decide form's private_metadata is not what we wrote")
+        texts = ("response_url", "supersedes_due_on", "source_link", "source_quote")
+        supersedes_id, author = data.get("supersedes_id"), data.get("source_author")
+        if (
+            not is_channel_id(data.get("channel_id"))
+            or any(not isinstance(data.get(key), str | None) for key in texts)
+            or not (supersedes_id is None or is_number(supersedes_id))
+            or not (author is None or is_user_id(author))
+        ):
+            raise UnreadablePayload("the /decide form's private_metadata is not what we wrote")
         return cls(
-            channel_id=data.get("channel_id", ""),
+            channel_id=data["channel_id"],
             response_url=data.get("response_url"),
-            supersedes_id=data.get("supersedes_id"),
+            supersedes_id=supersedes_id,
             supersedes_due_on=data.get("supersedes_due_on"),
             source_link=data.get("source_link"),
             source_quote=data.get("source_quote"),
-            source_author=data.get("source_author"),
+            source_author=author,
         )
 
 

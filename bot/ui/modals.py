@@ -21,6 +21,7 @@ from slack_sdk.models.views import View
 from bot.ids import INPUT
 from bot.ids import Block as BlockId
 from bot.ids import View as ViewId
+from bot.parsing import UnreadablePayload, is_number, require_day
 from bot.services.classification import DOOR, TYPE_LABEL
 from bot.services.dissent import ANSWER_MAX, REASON_MAX, WOULD_CHANGE_MAX
 from bot.services.endings import WITHDRAW_REASON_MAX
@@ -32,22 +33,33 @@ def modal_metadata(**ids: int | str) -> str:
     return json.dumps(ids)
 
 
-def read_modal_metadata(metadata: str, key: str) -> int:
-    value = json.loads(metadata or "{}").get(key)
-    if not isinstance(value, int):
-        raise ValueError(f"modal metadata has no {key}")
+def _metadata_value(metadata: object, key: str) -> object:
+    try:
+        data = json.loads(metadata) if isinstance(metadata, str) and metadata else {}
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise UnreadablePayload("the form's private_metadata is not what we wrote")
+    return data.get(key)
+
+
+def read_modal_metadata(metadata: object, key: str) -> int:
+    value = _metadata_value(metadata, key)
+    if not is_number(value):
+        raise UnreadablePayload(f"the form's private_metadata has no number {key}")
+    assert isinstance(value, int)
     return value
 
 
-def read_modal_text(metadata: str, key: str) -> str:
-    value = json.loads(metadata or "{}").get(key)
+def read_modal_text(metadata: object, key: str) -> str:
+    value = _metadata_value(metadata, key)
     if not isinstance(value, str):
-        raise ValueError(f"modal metadata has no {key}")
+        raise UnreadablePayload(f"the form's private_metadata has no {key}")
     return value
 
 
-def read_modal_date(metadata: str, key: str) -> date:
-    return date.fromisoformat(read_modal_text(metadata, key))
+def read_modal_date(metadata: object, key: str) -> date:
+    return require_day(read_modal_text(metadata, key), f"the form's {key}")
 
 
 def modal(

@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 from bot.ids import INPUT, Action
 from bot.ids import Block as BlockId
 from bot.ids import View as ViewId
+from bot.parsing import read_day, read_number
 from bot.services.revisits import LEARNED_MAX, REASON_MAX
 from bot.ui.card import commit_buttons, next_look_name
 from bot.ui.modals import about, modal, modal_metadata
@@ -50,9 +51,11 @@ def revisit_button_value(decision_id: int, due_on: date) -> str:
     return f"{decision_id}|{due_on.isoformat()}"
 
 
-def read_revisit_button_value(value: str) -> tuple[int, date]:
-    decision_id, due_on = value.split("|", 1)
-    return int(decision_id), date.fromisoformat(due_on)
+def read_revisit_button_value(value: object) -> tuple[int, date] | None:
+    """(decision id, due date) from a revisit button, or None if it isn't one we wrote."""
+    number, _, due_on = str(value).partition("|")
+    decision_id, day = read_number(number), read_day(due_on)
+    return None if decision_id is None or day is None else (decision_id, day)
 
 
 def build_revisit_message(record: DecisionRecord, due_on: date, *, nudge: bool) -> Message:

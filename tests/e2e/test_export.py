@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import io
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.export_formats import to_csv
 from bot.ids import Action, Block
 from bot.scheduler.sweep import Sweeper
 from storage.db import Database
@@ -139,3 +141,38 @@ async def test_csv_has_a_row_per_decision_and_filters_by_channel_and_date(
     args = ["export", "--format", "csv", "--since", "2026-11-24", "--out", str(later)]
     assert await run(monkeypatch, db.url, *args) == 0
     assert list(csv.DictReader((later / "decisions.csv").open())) == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    ['=HYPERLINK("http://x","click")', "+1+1", "-2+3", "@SUM(A1)"],
+)
+async def test_a_csv_cell_that_would_be_a_formula_is_kept_as_text(
+    bot: BotUnderTest, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, title: str
+) -> None:
+    await record_decision(bot, stakeholders=[BOB], title=title)
+    out = tmp_path / "csv"
+    assert await run(monkeypatch, db.url, "export", "--format", "csv", "--out", str(out)) == 0
+    with (out / "decisions.csv").open(newline="") as file:
+        [row] = list(csv.DictReader(file))
+    assert row["title"] == "'" + title
+
+
+@pytest.mark.parametrize("text", ["\tTabbed", "\rReturned", "=1+1"])
+def test_every_text_cell_is_neutralised_not_only_titles(text: str) -> None:
+    document = {
+        "decisions": [
+            {
+                "id": 1,
+                "title": "Plain",
+                "source_link": text,
+                "decision_type": "type1",
+                "stakeholders": [],
+                "commitments": [],
+                "dissents": [],
+                "reviews": [],
+            }
+        ]
+    }
+    [row] = list(csv.DictReader(io.StringIO(to_csv(document), newline="")))
+    assert (row["title"], row["source_link"]) == ("Plain", "'" + text)

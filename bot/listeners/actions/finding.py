@@ -13,6 +13,7 @@ from bot.deps import deps_of
 from bot.listeners.commands.finding import answer_list
 from bot.listeners.finding_work import asker_of, publish_home
 from bot.listeners.payload import reply_to
+from bot.parsing import is_number, read_number
 from bot.services.errors import NotFound
 from bot.services.finding import HomeSection
 from bot.slack.failures import report_to
@@ -29,14 +30,15 @@ async def handle_list_page(
     respond: AsyncRespond,
 ) -> None:
     """Shows another page of the channel's list in place of the one clicked."""
-    channel_id, _, offset = str(action.get("value", "")).partition("|")
-    if not channel_id or not offset.isdigit():
+    channel_id, _, page_at = str(action.get("value", "")).partition("|")
+    offset = read_number(page_at)
+    if not channel_id or offset is None:
         raise OUT_OF_DATE
     await ack()
     deps = deps_of(context)
     deps.followups.start(
         answer_list(
-            deps, client, body, respond, channel_id=channel_id, offset=int(offset), replace=True
+            deps, client, body, respond, channel_id=channel_id, offset=offset, replace=True
         ),
         on_error=report_to(client, reply_to(body)),
     )
@@ -50,9 +52,9 @@ def read_home_offsets(value: str) -> dict[HomeSection, int]:
     if not isinstance(data, dict):
         return {}
     return {
-        HomeSection(key): int(offset)
+        HomeSection(key): offset
         for key, offset in data.items()
-        if key in HomeSection.__members__.values() and isinstance(offset, int) and offset >= 0
+        if key in HomeSection.__members__.values() and is_number(offset)
     }
 
 

@@ -14,6 +14,7 @@ from bot.listeners.actor import actor_of
 from bot.listeners.modal_work import open_modal
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services import decisions
+from bot.services.errors import NotFound
 from bot.services.revisits import ensure_can_revisit
 from bot.ui.decide_modal import build_decide_modal, superseding_form
 from bot.ui.revisits import build_revisit_modal, read_revisit_button_value
@@ -35,7 +36,10 @@ async def handle_open_revisit(
 ) -> None:
     """Opens the form for the chosen disposition, if the revisit is still open and theirs."""
     deps = deps_of(context)
-    decision_id, due_on = read_revisit_button_value(action["value"])
+    button = read_revisit_button_value(action.get("value"))
+    if button is None:
+        raise NotFound("That button is out of date. Use the buttons on the latest revisit message.")
+    decision_id, due_on = button
     team_id = team_id_of(body)
     await ensure_can_revisit(
         deps.db,

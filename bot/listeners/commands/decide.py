@@ -21,7 +21,7 @@ from bot.ui.digest import build_digest
 from bot.ui.help import HELP_TEXT
 
 HELP_WORDS = {"help", "?", "-h", "--help"}
-DECISION_NUMBER = re.compile(r"^#?\d+$")
+DECISION_NUMBER = re.compile(r"^#?[0-9]+$")  # ASCII: "١" is a title
 
 
 def is_finding(verb: str, rest: str) -> bool:

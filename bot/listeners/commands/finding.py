@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import Deps
 from bot.listeners.finding_work import asker_of, links
 from bot.listeners.payload import reply_to
+from bot.parsing import read_number
 from bot.services.errors import InvalidInput
 from bot.services.finding import LIST_PAGE, list_channel, search_decisions, show_decision
 from bot.slack.failures import report_to
@@ -57,10 +58,10 @@ async def answer_search(
 async def answer_show(
     deps: Deps, client: AsyncWebClient, body: dict[str, Any], respond: AsyncRespond, ref: str
 ) -> None:
-    number = ref.strip().lstrip("#")
-    if not number.isdigit():
+    number = read_number(ref.strip().lstrip("#"))
+    if number is None:
         raise InvalidInput({"id": "Give the decision's number, as in `/decide show 42`."})
-    full = await show_decision(deps.db, asker_of(deps, client, body), decision_id=int(number))
+    full = await show_decision(deps.db, asker_of(deps, client, body), decision_id=number)
     await _answer(respond, build_full_decision(full, await links(deps, client)))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -12,6 +11,7 @@ from bot.deps import deps_of
 from bot.listeners.actor import actor_of
 from bot.listeners.forms import read_decide_draft
 from bot.listeners.payload import team_id_of, user_id_of
+from bot.parsing import require_day
 from bot.services.decisions import record_decision
 from bot.services.revisits import record_superseding_decision
 from bot.slack.calls import PrivateReply
@@ -37,7 +37,9 @@ async def handle_decide_submission(
             source_view_id=view.get("id"),
             old_decision_id=origin.supersedes_id,
             due_on=(
-                date.fromisoformat(origin.supersedes_due_on) if origin.supersedes_due_on else None
+                require_day(origin.supersedes_due_on, "the revisit it answers")
+                if origin.supersedes_due_on
+                else None
             ),
         )
     else:

@@ -1,0 +1,62 @@
+"""Before any listener runs: the fields every listener reads, present and well formed.
+
+Slack always sends them; a request without them (or with a user id that isn't one) was not
+sent by Slack, and gets a quiet acknowledgement and one warning instead of a traceback and a
+"something went wrong" sent to whatever the body names.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.response import BoltResponse
+
+from bot.listeners.payload import channel_id_of, team_id_of, user_id_of
+from bot.parsing import is_channel_id, is_team_id, is_user_id
+
+logger = logging.getLogger(__name__)
+
+INTERACTIONS = ("block_actions", "view_submission", "message_action", "shortcut")
+
+
+def _missing(body: dict[str, Any]) -> str | None:
+    """What a listener needs that this body lacks, or None."""
+    kind = body.get("type")
+    if body.get("command") or kind in INTERACTIONS:
+        if not is_team_id(team_id_of(body)):
+            return "team id"
+        if not is_user_id(user_id_of(body)):
+            return "user id"
+        if not isinstance(body.get("trigger_id"), str):
+            return "trigger_id"
+    if body.get("command") and not is_channel_id(channel_id_of(body)):
+        return "channel id"
+    if kind == "message_action" and (
+        not is_channel_id(channel_id_of(body)) or not isinstance(body.get("message"), dict)
+    ):
+        return "channel or message"
+    if kind == "view_submission":
+        view = body.get("view") or {}
+        state = view.get("state") or {}
+        if not isinstance(view.get("id"), str) or not isinstance(state.get("values"), dict):
+            return "view id or state"
+    if kind == "event_callback":
+        event = body.get("event") or {}
+        if not isinstance(event.get("type"), str):
+            return "event type"
+        if event["type"] == "app_home_opened" and not is_user_id(event.get("user")):
+            return "event user"
+    return None
+
+
+async def require_what_listeners_read(
+    body: dict[str, Any], next: Callable[[], Awaitable[None]]
+) -> BoltResponse | None:
+    missing = _missing(body)
+    if missing is not None:
+        logger.warning("ignored a request Slack would not send: no valid %s", missing)
+        return BoltResponse(status=200, body="")
+    await next()
+    return None
