@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, func
 from sqlmodel import Session, col, select
 
+from storage.dialect import is_one_of
 from storage.models import Commitment, Decision, DecisionStatus, Dissent, Stakeholder
 from storage.search_index import matching_decision_ids
 
@@ -90,17 +91,23 @@ def search(
     return Found(page, len(counted))
 
 
-def _in_channels(channel_ids: Collection[str]) -> ColumnElement[bool]:
-    return col(Decision.channel_id).in_(list(channel_ids))
+def _in_channels(session: Session, channel_ids: Collection[str]) -> ColumnElement[bool]:
+    return is_one_of(session, col(Decision.channel_id), channel_ids)
 
 
 def _not_closed() -> ColumnElement[bool]:
     return col(Decision.status) != DecisionStatus.CLOSED
 
 
-def _decided_by(team_id: str, user_id: str, channel_ids: Collection[str]) -> list[Any]:
+def _decided_by(
+    session: Session, team_id: str, user_id: str, channel_ids: Collection[str]
+) -> list[Any]:
     """The person's own decisions, in these channels."""
-    return [Decision.team_id == team_id, Decision.decider_id == user_id, _in_channels(channel_ids)]
+    return [
+        Decision.team_id == team_id,
+        Decision.decider_id == user_id,
+        _in_channels(session, channel_ids),
+    ]
 
 
 def asking_commitment(
@@ -125,7 +132,7 @@ def asking_commitment(
                 Stakeholder.team_id == team_id, Stakeholder.user_id == user_id
             )
         ),
-        _in_channels(channel_ids),
+        _in_channels(session, channel_ids),
         _not_closed(),
         ~exists().where(
             col(Commitment.decision_id) == col(Decision.id), col(Commitment.user_id) == user_id
@@ -146,7 +153,7 @@ def dissent_to_answer(
 ) -> Found:
     """This person's open decisions with dissent they haven't answered, oldest first."""
     where = [
-        *_decided_by(team_id, user_id, channel_ids),
+        *_decided_by(session, team_id, user_id, channel_ids),
         _not_closed(),
         exists().where(
             col(Dissent.decision_id) == col(Decision.id), col(Dissent.answered_at).is_(None)
@@ -169,7 +176,7 @@ def revisits_due(
     """This person's decisions whose revisit (or outcome review) date has come: most overdue
     first."""
     where = [
-        *_decided_by(team_id, user_id, channel_ids),
+        *_decided_by(session, team_id, user_id, channel_ids),
         Decision.status == DecisionStatus.DECIDED,
         col(Decision.revisit_on) <= today,
     ]
@@ -187,14 +194,14 @@ def owned(
     offset: int = 0,
 ) -> Found:
     """The decisions this person owns, newest first (closed ones too)."""
-    return _page(session, _decided_by(team_id, user_id, channel_ids), limit, offset)
+    return _page(session, _decided_by(session, team_id, user_id, channel_ids), limit, offset)
 
 
 def recent(
     session: Session, *, team_id: str, channel_ids: Collection[str], limit: int, offset: int = 0
 ) -> Found:
     """The newest decisions in these channels."""
-    where = [Decision.team_id == team_id, col(Decision.channel_id).in_(list(channel_ids))]
+    where = [Decision.team_id == team_id, _in_channels(session, channel_ids)]
     return _page(session, where, limit, offset, count=False)
 
 

@@ -76,6 +76,8 @@ class Stance(StrEnum):
 class Decision(SQLModel, table=True):
     __table_args__ = (
         Index("ix_decision_team_channel_created", "team_id", "channel_id", "created_at"),
+        # A team's newest decisions, whatever the channel (the Home tab's "Recent").
+        Index("ix_decision_team_created", "team_id", "created_at", "id"),
         # A person's own decisions (the Home tab), found by person rather than by channel.
         Index("ix_decision_team_decider_created", "team_id", "decider_id", "created_at"),
         # A resent modal submission carries the same view id: it must not record twice.

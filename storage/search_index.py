@@ -53,15 +53,17 @@ def _matching(dialect: str) -> tuple[TextClause, TextClause]:
         decisions = (
             "SELECT d.id FROM decision d "
             f"WHERE {_tsvector('d.', decision_cols)} @@ to_tsquery('simple', :q) "
-            "AND d.team_id = :team AND d.channel_id IN :channels "
+            "AND d.team_id = :team AND d.channel_id = ANY(:channels) "
             "ORDER BY d.id DESC LIMIT :n"
         )
         dissents = (
             "SELECT x.decision_id FROM dissent x JOIN decision d ON d.id = x.decision_id "
             f"WHERE {_tsvector('x.', dissent_cols)} @@ to_tsquery('simple', :q) "
-            "AND d.team_id = :team AND d.channel_id IN :channels "
+            "AND d.team_id = :team AND d.channel_id = ANY(:channels) "
             "ORDER BY x.id DESC LIMIT :n"
         )
+        # The channels as one array parameter (see storage.dialect.is_one_of).
+        return text(decisions), text(dissents)
     else:
         decisions = (
             "SELECT d.id FROM decision_fts f JOIN decision d ON d.id = f.rowid "
@@ -89,5 +91,11 @@ def matching_decision_ids(
     dialect = connection.dialect.name
     args = {"q": _query(dialect, terms), "team": team_id, "channels": list(channel_ids), "n": limit}
     decisions, dissents = _matching(dialect)
+    if dialect == "postgresql":
+        # psycopg prepares a statement run often, and PostgreSQL then plans it once for any
+        # words and channels; but whether to walk the text index or the newest decisions
+        # depends on how many they match (27 ms at p50 planned each time, 70 ms generic, at
+        # 100,000 decisions). For this transaction only.
+        connection.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     found = set(connection.execute(decisions, args).scalars())
     return found | set(connection.execute(dissents, args).scalars())
