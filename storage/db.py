@@ -14,8 +14,10 @@ several times the CPU of the whole unit of work run on a thread (BENCHMARKS.md).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -28,8 +30,10 @@ from storage.migrate import SchemaState
 
 T = TypeVar("T")
 
-# How long a write waits for another process's write to finish before giving up.
-WRITE_LOCK_WAIT_SECONDS = 5.0
+# How long a write may wait, in this process's queue and then for another process's lock,
+# before it gives up: Slack shows an error for a click not answered within 3 s, so the person
+# is better told within that time that it couldn't be saved than left with a click that was.
+WRITE_LOCK_WAIT_SECONDS = 2.0
 # Units of work running at once, each on its own thread and connection; more wait their turn.
 WORKER_THREADS = 8
 
@@ -39,7 +43,19 @@ class UnsupportedDatabase(ValueError):
 
 
 class DatabaseBusy(RuntimeError):
-    """Another process held the database's write lock for longer than a write may wait."""
+    """Another process held the database's write lock for longer than a write may wait.
+
+    Nothing of the write was done."""
+
+
+# When the write running on this thread must have its lock by (time.monotonic()); set by
+# Database.write on the worker thread, read by the hooks that begin its transaction.
+_lock_wait_ends: ContextVar[float | None] = ContextVar("lock_wait_ends", default=None)
+
+
+def _lock_wait_left_ms() -> int | None:
+    ends = _lock_wait_ends.get()
+    return None if ends is None else max(1, int((ends - time.monotonic()) * 1000))
 
 
 def check_database_url(database_url: str) -> None:
@@ -108,7 +124,16 @@ def _configure_sqlite(engine: Engine, *, for_writes: bool, lock_wait_seconds: fl
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
+        if for_writes and (left_ms := _lock_wait_left_ms()) is not None:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={left_ms}")  # what is left
         connection.exec_driver_sql("BEGIN IMMEDIATE" if for_writes else "BEGIN")
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        if (left_ms := _lock_wait_left_ms()) is not None:  # a write: wait only what is left
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {left_ms}")
 
 
 def describe_database_error(error: BaseException) -> str:
@@ -142,6 +167,7 @@ def _engines(url: URL, *, echo: bool, lock_wait_seconds: float) -> tuple[Engine,
         pool_pre_ping=True,
         connect_args={"options": options},
     )
+    _configure_postgresql(engine)
     return engine, engine
 
 
@@ -183,21 +209,34 @@ class Database:
         return await asyncio.get_running_loop().run_in_executor(threads, run)
 
     async def write(self, work: Callable[[Session], T]) -> T:
-        """Runs `work(session)` once, in a transaction: all of it commits, or none of it."""
+        """Runs `work(session)` once, in a transaction: all of it commits, or none of it.
+
+        Raises DatabaseBusy, having done nothing, if it couldn't start and take its lock within
+        `lock_wait_seconds` of being asked, waiting in this process's queue included."""
+        lock_wait_ends = time.monotonic() + self.lock_wait_seconds
 
         def unit_of_work() -> T:
-            with Session(self.write_engine, expire_on_commit=False) as session, session.begin():
-                return work(session)
+            if time.monotonic() >= lock_wait_ends:
+                raise DatabaseBusy(self._busy())
+            _lock_wait_ends.set(lock_wait_ends)
+            try:
+                with (
+                    Session(self.write_engine, expire_on_commit=False) as session,
+                    session.begin(),
+                ):
+                    return work(session)
+            finally:
+                _lock_wait_ends.set(None)
 
         try:
             return await self._on(self._writer_threads, unit_of_work)
         except OperationalError as error:
             if _is_lock_timeout(error):
-                raise DatabaseBusy(
-                    "The database stayed locked by another process for "
-                    f"{self.lock_wait_seconds:g} s."
-                ) from error
+                raise DatabaseBusy(self._busy()) from error
             raise
+
+    def _busy(self) -> str:
+        return f"The database stayed locked by another process for {self.lock_wait_seconds:g} s."
 
     async def read(self, work: Callable[[Session], T]) -> T:
         """Runs `work(session)` in one consistent read that doesn't block writers."""
@@ -207,6 +246,20 @@ class Database:
                 return work(session)
 
         return await self._on(self._reader_threads, read_only)
+
+    async def is_writable(self) -> bool:
+        """Whether a write could take its lock now (and nothing is written)."""
+
+        def take_the_write_lock(session: Session) -> None:
+            session.execute(text("SELECT 1"))  # SQLite took its lock at BEGIN IMMEDIATE
+            if self.dialect == "postgresql":
+                session.execute(text("SELECT txid_current()"))  # a read-only server refuses
+
+        try:
+            await self.write(take_the_write_lock)
+        except Exception:
+            return False
+        return True
 
     async def is_reachable(self) -> bool:
         def select_one() -> None:

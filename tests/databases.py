@@ -4,8 +4,10 @@ tests/with_postgres.sh starts and names in TEST_DATABASE_URL. The same tests run
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -36,3 +38,26 @@ def new_database_url(tmp_path: Path, name: str) -> str:
     with psycopg.connect(_admin_dsn(POSTGRES_URL), autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{database}"')
     return make_url(POSTGRES_URL).set(database=database).render_as_string(hide_password=False)
+
+
+class AnotherProcess:
+    """Another process's connection holding the lock a commitment's write needs: SQLite's one
+    write lock, or the decision's row on PostgreSQL."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            assert parsed.database is not None
+            self.connection: Any = sqlite3.connect(parsed.database, isolation_level=None)
+            self.connection.execute("BEGIN IMMEDIATE")
+        else:
+            dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+            self.connection = psycopg.connect(dsn)
+            self.connection.execute("SELECT id FROM decision FOR UPDATE")
+
+    def let_go(self, *, commit: bool = True) -> None:
+        if isinstance(self.connection, sqlite3.Connection):
+            self.connection.execute("COMMIT" if commit else "ROLLBACK")
+        else:
+            self.connection.commit() if commit else self.connection.rollback()
+        self.connection.close()

@@ -12,9 +12,14 @@ from bot.services.errors import DecisionError
 from bot.slack.calls import PrivateReply, explain_slack_error, tell_privately
 from bot.slack.followups import ErrorReporter
 from bot.ui.text import Message
+from storage.db import DatabaseBusy
 
 logger = logging.getLogger(__name__)
 
+DATABASE_BUSY = (
+    "I couldn't save that just now: the database is busy. Nothing was changed; "
+    "please try again in a moment."
+)
 OUR_FAULT = (
     "Something went wrong on my side, not yours. Please try again; "
     "if it keeps happening, tell whoever runs decisionbot."
@@ -27,12 +32,16 @@ def message_for(error: BaseException) -> str:
         return error.message
     if isinstance(error, SlackApiError):
         return f"Slack didn't accept that: {explain_slack_error(error)}"
+    if isinstance(error, DatabaseBusy):
+        return DATABASE_BUSY
     return OUR_FAULT
 
 
 def log_unexpected(error: BaseException) -> None:
     if isinstance(error, SlackApiError):
         logger.warning("Slack API error: %s", error.response.get("error"))
+    elif isinstance(error, DatabaseBusy):
+        logger.warning("a write gave up: %s", error)
     elif not isinstance(error, DecisionError):
         logger.error("listener failed", exc_info=error)
 

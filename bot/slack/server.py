@@ -33,9 +33,11 @@ def build_web_app(app: AsyncApp, db: Database, *, signing_secret: str) -> web.Ap
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_request: web.Request) -> web.Response:
-        if await db.is_reachable():
+        """200 when a write could be stored now; 503 with the reason when it couldn't."""
+        if await db.is_writable():
             return web.json_response({"ok": True})
-        return web.json_response({"ok": False, "error": "database unreachable"}, status=503)
+        reason = "database not writable" if await db.is_reachable() else "database unreachable"
+        return web.json_response({"ok": False, "error": reason}, status=503)
 
     web_app = web.Application()
     web_app.router.add_post(EVENTS_PATH, slack_events)

@@ -4,13 +4,9 @@ write lock is waited for without blocking the event loop."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
-from typing import Any
 
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from bot.services.commitments import record_commitment
@@ -21,7 +17,7 @@ from storage import repository
 from storage.db import Database, DatabaseBusy, UnsupportedDatabase
 from storage.models import DecisionStatus, Stance
 from tests.conftest import NOW
-from tests.databases import new_database_url
+from tests.databases import AnotherProcess, new_database_url
 
 
 def a_draft(title: str = "Use Postgres") -> DecisionDraft:
@@ -115,29 +111,6 @@ async def test_a_write_runs_once(db: Database) -> None:
 
     await asyncio.gather(*(db.write(counted) for _ in range(5)))
     assert len(runs) == 5
-
-
-class AnotherProcess:
-    """Another process's connection holding the lock a commitment's write needs: SQLite's one
-    write lock, or the decision's row on PostgreSQL."""
-
-    def __init__(self, url: str) -> None:
-        parsed = make_url(url)
-        if parsed.get_backend_name() == "sqlite":
-            assert parsed.database is not None
-            self.connection: Any = sqlite3.connect(parsed.database, isolation_level=None)
-            self.connection.execute("BEGIN IMMEDIATE")
-        else:
-            dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-            self.connection = psycopg.connect(dsn)
-            self.connection.execute("SELECT id FROM decision FOR UPDATE")
-
-    def let_go(self, *, commit: bool = True) -> None:
-        if isinstance(self.connection, sqlite3.Connection):
-            self.connection.execute("COMMIT" if commit else "ROLLBACK")
-        else:
-            self.connection.commit() if commit else self.connection.rollback()
-        self.connection.close()
 
 
 async def test_a_write_waits_for_another_processs_lock_without_blocking_the_loop(
