@@ -103,7 +103,7 @@ class Settings(BaseSettings):
             seconds = float(text)
         except ValueError:
             seconds = -1.0
-        if not 0 < seconds <= 3600:
+        if not 1 <= seconds <= 3600:
             raise ValueError(
                 "SCHEDULER_INTERVAL_SECONDS must be a number of seconds from 1 to 3600 "
                 f"(how often due revisits and reminders are looked for), not {text!r}."
@@ -127,9 +127,15 @@ class Settings(BaseSettings):
             return value
         text = str(_or_default(value, "09:00")).strip()
         try:
-            return time.fromisoformat(text)
+            at = time.fromisoformat(text)
         except ValueError:
             raise ValueError(f"DIGEST_TIME must be a time like 09:00, not {text!r}.") from None
+        if at.tzinfo is not None:
+            raise ValueError(
+                f"DIGEST_TIME is a time of day without a zone, like 09:00, not {text!r}: "
+                "set the zone in DIGEST_TIMEZONE (for example Asia/Karachi)."
+            )
+        return at
 
     @field_validator("digest_timezone", mode="before")
     @classmethod

@@ -45,6 +45,16 @@ async def test_list_in_a_channel_with_no_decisions_says_how_to_record_one(
     assert "No decisions recorded in this channel yet" in answer(bot)["text"]
 
 
+async def test_list_with_an_option_says_it_takes_none_instead_of_opening_the_form(
+    bot: BotUnderTest,
+) -> None:
+    response = await bot.command("list --channel general", user=BOB, channel=CHANNEL)
+    said = response_json(response)
+    assert said["response_type"] == "ephemeral"
+    assert said["text"].startswith("`/decide list` takes no options")
+    assert bot.stand_in.open_views(BOB) == []
+
+
 async def test_a_title_starting_with_a_subcommand_word_still_opens_the_form(
     bot: BotUnderTest,
 ) -> None:

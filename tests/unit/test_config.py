@@ -38,6 +38,22 @@ def test_api_url_gets_its_trailing_slash() -> None:
             Mode.HTTP,
             "SLACK_API_URL must be an http(s) URL",
         ),
+        (
+            HTTP_ENV | {"SCHEDULER_INTERVAL_SECONDS": "0.2"},
+            Mode.HTTP,
+            "SCHEDULER_INTERVAL_SECONDS must be a number of seconds from 1 to 3600",
+        ),
+        (
+            HTTP_ENV | {"SCHEDULER_INTERVAL_SECONDS": "nan"},
+            Mode.HTTP,
+            "SCHEDULER_INTERVAL_SECONDS must be a number of seconds from 1 to 3600",
+        ),
+        (
+            HTTP_ENV | {"DIGEST_TIME": "09:00+05:00"},
+            Mode.HTTP,
+            "set the zone in DIGEST_TIMEZONE",
+        ),
+        (HTTP_ENV | {"DIGEST_TIME": "9am"}, Mode.HTTP, "DIGEST_TIME must be a time like 09:00"),
     ],
 )
 def test_each_mistake_names_what_to_set(env: dict[str, str], mode: Mode, says: str) -> None:

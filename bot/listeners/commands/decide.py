@@ -24,6 +24,16 @@ HELP_WORDS = {"help", "?", "-h", "--help"}
 DECISION_NUMBER = re.compile(r"^#?[0-9]+$")  # ASCII: "١" is a title
 
 
+# "/decide list --channel general" looks like an option; there are none, so say what works.
+TAKES_NO_OPTIONS = {
+    "list": "`/decide list` takes no options: it lists the decisions of the channel you run it "
+    "in. Run it in that channel, or use `/decide search` with words to look across your channels.",
+    "show": "`/decide show` takes a decision's number, as in `/decide show 42`.",
+    "search": "`/decide search` takes the words to look for, as in `/decide search billing`; "
+    "it has no options.",
+}
+
+
 def is_finding(verb: str, rest: str) -> bool:
     """Whether the text asks to find decisions; otherwise it is a title for the form
     (so that "/decide List prices in euros" still opens the form)."""
@@ -129,6 +139,9 @@ async def handle_decide(
         await answer_digest(ack, command, deps, client, respond, words)
         return
     verb, _, rest = text.partition(" ")
+    if verb.lower() in TAKES_NO_OPTIONS and rest.strip().startswith("-"):
+        await ack(text=TAKES_NO_OPTIONS[verb.lower()], response_type="ephemeral")
+        return
     if is_finding(verb.lower(), rest.strip()):
         await answer_finding(ack, command, deps, client, respond, verb.lower(), rest)
         return
