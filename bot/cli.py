@@ -176,6 +176,12 @@ async def run_import(settings: Settings, document: dict[str, Any]) -> int:
 def export_or_import(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.command == "import":
+            if args.file.is_dir():
+                inside = args.file / "decisions.json"
+                hint = f" Did you mean {inside}?" if inside.is_file() else ""
+                raise ConfigError(
+                    f"{args.file} is a folder; give the export's JSON file instead.{hint}"
+                )
             if not args.file.is_file():
                 raise ConfigError(f"There is no file {args.file}.")
             try:

@@ -11,6 +11,7 @@ import json
 from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
 
+from pydantic import ValidationError
 from sqlmodel import Session, SQLModel, col, func, select
 
 from storage.models import (
@@ -27,6 +28,9 @@ from storage.models import (
 
 FORMAT = "decisionbot-export"
 VERSION = 2
+# Every version this project has written. Version 1 (the first release) had decisions with
+# their stakeholders, commitments, dissent and history only; what it lacks is restored empty.
+READABLE_VERSIONS = (1, 2)
 Row = TypeVar("Row", bound=SQLModel)
 
 
@@ -107,48 +111,92 @@ class NotEmpty(Exception):
     pass
 
 
+class BadRecord(ValueError):
+    """A record of the export that can't be stored; says which, and what is wrong with it."""
+
+
+def _validated(model: type[Row], data: Any, where: str) -> Row:
+    if not isinstance(data, dict):
+        raise BadRecord(f"{where} is not a record (it is {type(data).__name__})")
+    # A column added since the export was written (a version 1 export has none of the
+    # later ones) is restored empty, as the migration that added it left older rows.
+    empty = {c.name: None for c in model.__table__.columns if c.nullable}  # type: ignore[attr-defined]
+    try:
+        return model.model_validate(empty | data)
+    except ValidationError as error:
+        problems = error.errors()
+        first = problems[0]
+        field = ".".join(str(part) for part in first["loc"]) or "the record"
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise BadRecord(f"{where}: {field}: {first['msg'].lower()}{more}") from None
+
+
+_CHILDREN = (
+    "stakeholders",
+    "commitments",
+    "dissents",
+    "history",
+    "reviews",
+    "due_work",
+    "earlier_commitments",
+)
+
+
 def restore(session: Session, document: dict[str, Any]) -> int:
     """Inserts an export into an empty database, ids and all; returns how many decisions."""
     if session.exec(select(func.count()).select_from(Decision)).one():
         raise NotEmpty("the database already has decisions")
     decisions = document.get("decisions") or []
-    for item in decisions:
-        children = {
-            key: item.get(key) or []
-            for key in (
-                "stakeholders",
-                "commitments",
-                "dissents",
-                "history",
-                "reviews",
-                "due_work",
-                "earlier_commitments",
-            )
-        }
+    if not isinstance(decisions, list):
+        raise BadRecord("`decisions` is not a list of decisions")
+    for number, item in enumerate(decisions, start=1):
+        where = f"decision {number} of {len(decisions)}"
+        if not isinstance(item, dict):
+            raise BadRecord(f"{where} is not a record (it is {type(item).__name__})")
+        where += f" (#{item['id']})" if isinstance(item.get("id"), int) else ""
+        children = {key: item.get(key) or [] for key in _CHILDREN}
+        for key, listed in children.items():
+            if not isinstance(listed, list):
+                raise BadRecord(f"{where}: {key} is not a list")
+        if not all(isinstance(user_id, str) for user_id in children["stakeholders"]):
+            raise BadRecord(f"{where}: stakeholders are not all user ids")
         fields = {k: v for k, v in item.items() if k not in children}
-        decision = Decision.model_validate(fields)
+        decision = _validated(Decision, fields, where)
         session.add(decision)
         session.flush()
         for user_id in children["stakeholders"]:
             session.add(
                 Stakeholder(decision_id=decision.id, user_id=user_id, team_id=decision.team_id)  # type: ignore[arg-type]
             )
-        rows: list[SQLModel] = [Commitment.model_validate(c) for c in children["commitments"]]
-        rows += [Dissent.model_validate(d) for d in children["dissents"]]
+        rows: list[SQLModel] = [
+            _validated(Commitment, c, f"{where}, a commitment") for c in children["commitments"]
+        ]
+        rows += [_validated(Dissent, d, f"{where}, a dissent") for d in children["dissents"]]
         rows += [
-            DecisionEvent.model_validate(
+            _validated(
+                DecisionEvent,
                 {**e, "detail": json.dumps(e.get("detail") or {}, sort_keys=True, default=str)}
+                if isinstance(e, dict)
+                else e,
+                f"{where}, its history",
             )
             for e in children["history"]
         ]
-        rows += [DecisionReview.model_validate(r) for r in children["reviews"]]
-        rows += [DueWork.model_validate(w) for w in children["due_work"]]
-        rows += [EarlierCommitment.model_validate(c) for c in children["earlier_commitments"]]
+        rows += [_validated(DecisionReview, r, f"{where}, a revisit") for r in children["reviews"]]
+        rows += [_validated(DueWork, w, f"{where}, a scheduled send") for w in children["due_work"]]
+        rows += [
+            _validated(EarlierCommitment, c, f"{where}, an earlier commitment")
+            for c in children["earlier_commitments"]
+        ]
         session.add_all(rows)
         session.flush()
     session.add_all(
-        ChannelSettings.model_validate(s) for s in document.get("channel_settings") or []
+        _validated(ChannelSettings, s, "a channel's settings")
+        for s in document.get("channel_settings") or []
     )
-    session.add_all(DueWork.model_validate(_digest_row(w)) for w in document.get("digests") or [])
+    session.add_all(
+        _validated(DueWork, _digest_row(w) if isinstance(w, dict) else w, "a digest")
+        for w in document.get("digests") or []
+    )
     session.flush()
     return len(decisions)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.services.errors import DecisionError
@@ -44,14 +45,23 @@ class ImportRefused(DecisionError):
     pass
 
 
-async def import_decisions(db: Database, document: dict[str, Any]) -> int:
-    """Loads an export into an empty database; returns how many decisions it brought back."""
-    if document.get("format") != backup.FORMAT:
-        raise ImportRefused("That file is not a decisionbot JSON export.")
-    if document.get("version") != backup.VERSION:
+async def import_decisions(db: Database, document: object) -> int:
+    """Loads an export into an empty database; returns how many decisions it brought back.
+
+    Nothing is stored unless all of it can be."""
+    if not isinstance(document, dict) or document.get("format") != backup.FORMAT:
+        kind = f"a JSON {type(document).__name__}" if not isinstance(document, dict) else "JSON"
         raise ImportRefused(
-            f"That export is version {document.get('version')}; this decisionbot reads "
-            f"version {backup.VERSION}. Export again with this version."
+            f"That file holds {kind}, not a decisionbot export (one starts with "
+            '"format": "decisionbot-export"). Give the decisions.json that '
+            "`decisionbot export --format json` wrote."
+        )
+    version = document.get("version")
+    if version not in backup.READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in backup.READABLE_VERSIONS)
+        raise ImportRefused(
+            f"That export says it is version {version!r}; decisionbot has written versions "
+            f"{readable}, and reads each. It may come from a newer decisionbot: upgrade this one."
         )
 
     def write(session: Session) -> int:
@@ -62,5 +72,12 @@ async def import_decisions(db: Database, document: dict[str, Any]) -> int:
                 "The database already has decisions. Import into an empty database "
                 "(a new DATABASE_URL), so nothing stored is overwritten."
             ) from error
+        except backup.BadRecord as error:
+            raise ImportRefused(f"Nothing was imported: {error}.") from None
+        except IntegrityError as error:
+            reason = str(error.orig).strip().splitlines()[0]
+            raise ImportRefused(
+                f"Nothing was imported: two records of the export clash ({reason})."
+            ) from None
 
     return await db.write(write)

@@ -176,3 +176,88 @@ def test_every_text_cell_is_neutralised_not_only_titles(text: str) -> None:
     }
     [row] = list(csv.DictReader(io.StringIO(to_csv(document), newline="")))
     assert (row["title"], row["source_link"]) == ("Plain", "'" + text)
+
+
+def an_export(**changes: object) -> dict[str, object]:
+    decision = {
+        "id": 7,
+        "team_id": "T0001",
+        "channel_id": "C0000GENERAL",
+        "title": "Weekly releases",
+        "what_and_why": "Smaller batches.",
+        "decider_id": "U0ALICE",
+        "recorder_id": "U0ALICE",
+        "decision_type": "type2",
+        "type_reason": "Chosen.",
+        "status": "decided",
+        "created_at": "2026-11-23T09:00:00+00:00",
+        "updated_at": "2026-11-23T09:00:00+00:00",
+        "stakeholders": ["U0BOB"],
+        "commitments": [],
+        "dissents": [],
+        "history": [],
+    }
+    return {"format": "decisionbot-export", "version": 2, "decisions": [decision]} | changes
+
+
+@pytest.mark.parametrize(
+    ("document", "says"),
+    [
+        ([1, 2], "That file holds a JSON list, not a decisionbot export"),
+        ({"decisions": []}, "not a decisionbot export"),
+        (an_export(version=9), "version 9; decisionbot has written versions 1 and 2"),
+        (an_export(decisions={"a": 1}), "Nothing was imported: `decisions` is not a list"),
+        (an_export(decisions=["x"]), "decision 1 of 1 is not a record (it is str)"),
+        (
+            an_export(decisions=[{"id": 3, "title": "Half a record"}]),
+            "Nothing was imported: decision 1 of 1 (#3): ",
+        ),
+    ],
+)
+async def test_an_import_that_cant_be_used_says_in_one_sentence_what_and_where(
+    db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    document: object,
+    says: str,
+) -> None:
+    path = tmp_path / "decisions.json"
+    path.write_text(json.dumps(document))
+    assert await run(monkeypatch, db.url, "import", str(path)) == 2
+    [said] = capsys.readouterr().err.strip().splitlines()
+    assert says in said and "Traceback" not in said
+    out = tmp_path / "after"
+    assert await run(monkeypatch, db.url, "export", "--format", "json", "--out", str(out)) == 0
+    assert json.loads((out / "decisions.json").read_text())["decisions"] == []  # nothing stored
+
+
+async def test_an_import_given_the_export_folder_names_the_file_inside(
+    db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "decisions.json").write_text(json.dumps(an_export()))
+    assert await run(monkeypatch, db.url, "import", str(tmp_path)) == 2
+    said = capsys.readouterr().err
+    assert (
+        f"is a folder; give the export's JSON file instead. Did you mean {tmp_path / 'decisions.json'}?"
+        in said
+    )
+
+
+async def test_a_version_1_export_still_imports(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "decisions.json"
+    path.write_text(json.dumps(an_export(version=1)))  # version 1 had no revisits or sends
+    assert await run(monkeypatch, db.url, "import", str(path)) == 0
+    out = tmp_path / "after"
+    assert await run(monkeypatch, db.url, "export", "--format", "json", "--out", str(out)) == 0
+    [decision] = json.loads((out / "decisions.json").read_text())["decisions"]
+    assert (decision["id"], decision["title"], decision["stakeholders"]) == (
+        7,
+        "Weekly releases",
+        ["U0BOB"],
+    )
