@@ -305,7 +305,12 @@ class CardDraw(SQLModel, table=True):
     lease, draws from the database, and records what it drew. A change that comes while
     another process draws is drawn by that process before it lets go, so the card never ends
     on an older state than the database's.
+
+    A card owed (never posted, or behind) has `retry_at`: when any process's sweep draws it
+    if nobody has by then. A draw that Slack refused puts it off, longer each time.
     """
+
+    __table_args__ = (Index("ix_carddraw_retry_at", "retry_at"),)
 
     team_id: str = Field(primary_key=True, max_length=32)
     decision_id: int = Field(primary_key=True)
@@ -313,3 +318,6 @@ class CardDraw(SQLModel, table=True):
     drawn: int = 0
     drawer: str | None = Field(default=None, max_length=100)
     drawing_until: datetime | None = utc_column(nullable=True)
+    retry_at: datetime | None = utc_column(nullable=True)
+    attempts: int = 0
+    last_error: str | None = long_text(nullable=True)

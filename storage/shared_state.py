@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, or_, update
-from sqlmodel import Session, col
+from sqlalchemy import case, func, or_, update
+from sqlmodel import Session, col, select
 
 from storage.dialect import insert_for
 from storage.models import CardDraw, SlackBudget
@@ -26,16 +26,41 @@ def reserve_turn(session: Session, *, key: str, now: float, interval: float) -> 
     return next_due - interval
 
 
-def want_redraw(session: Session, *, team_id: str, decision_id: int) -> None:
-    """Notes that the card must show the database's state as it is now."""
+def want_redraw(
+    session: Session, *, team_id: str, decision_id: int, sweep_after: datetime
+) -> None:
+    """Notes that the card must show the database's state as it is now; a sweep draws it
+    after `sweep_after` if no process has (an earlier retry time stays)."""
     statement = (
         insert_for(session)(CardDraw)
-        .values(team_id=team_id, decision_id=decision_id, wanted=1, drawn=0)
+        .values(
+            team_id=team_id, decision_id=decision_id, wanted=1, drawn=0, retry_at=sweep_after
+        )
         .on_conflict_do_update(
-            index_elements=["team_id", "decision_id"], set_={"wanted": CardDraw.wanted + 1}
+            index_elements=["team_id", "decision_id"],
+            set_={
+                "wanted": CardDraw.wanted + 1,
+                "retry_at": func.coalesce(CardDraw.retry_at, sweep_after),
+            },
         )
     )
     session.connection().execute(statement)
+
+
+def cards_owed(session: Session, *, now: datetime, limit: int) -> list[tuple[str, int]]:
+    """(team_id, decision_id) of cards behind the database whose retry time has come and
+    that nobody is drawing, the longest owed first."""
+    statement = (
+        select(CardDraw.team_id, CardDraw.decision_id)
+        .where(
+            col(CardDraw.retry_at) <= now,
+            col(CardDraw.drawn) < col(CardDraw.wanted),
+            or_(col(CardDraw.drawing_until).is_(None), col(CardDraw.drawing_until) < now),
+        )
+        .order_by(col(CardDraw.retry_at))
+        .limit(limit)
+    )
+    return [(team_id, decision_id) for team_id, decision_id in session.exec(statement).all()]
 
 
 def claim_redraw(
@@ -46,9 +71,10 @@ def claim_redraw(
     drawer: str,
     now: datetime,
     lease: timedelta,
-) -> int | None:
+) -> tuple[int, int] | None:
     """The drawing lease, if a redraw is wanted and nobody else holds it; returns the request
-    count this draw covers (what the database holds once the claim is made)."""
+    count this draw covers (what the database holds once the claim is made) and how many
+    draws in a row Slack has refused."""
     statement = (
         update(CardDraw)
         .where(
@@ -58,19 +84,36 @@ def claim_redraw(
             or_(col(CardDraw.drawing_until).is_(None), col(CardDraw.drawing_until) < now),
         )
         .values(drawer=drawer, drawing_until=now + lease)
-        .returning(col(CardDraw.wanted))
+        .returning(col(CardDraw.wanted), col(CardDraw.attempts))
     )
-    wanted = session.connection().execute(statement).scalar_one_or_none()
-    return None if wanted is None else int(wanted)
+    claimed = session.connection().execute(statement).one_or_none()
+    return None if claimed is None else (int(claimed[0]), int(claimed[1]))
 
 
 def finish_redraw(
-    session: Session, *, team_id: str, decision_id: int, drawer: str, covered: int | None
+    session: Session,
+    *,
+    team_id: str,
+    decision_id: int,
+    drawer: str,
+    covered: int | None,
+    retry_at: datetime | None = None,
+    error: str | None = None,
 ) -> None:
-    """Lets the lease go; with `covered`, the card now shows every change asked for by then."""
+    """Lets the lease go. With `covered`, the card now shows every change asked for by then
+    (nothing is owed unless more was asked meanwhile); without, it failed and is tried again
+    at `retry_at`."""
     values: dict[str, object] = {"drawer": None, "drawing_until": None}
     if covered is not None:
         values["drawn"] = covered
+        values["attempts"] = 0
+        values["last_error"] = None
+        # Asked again meanwhile: the drawer draws again at once; a sweep, if it dies first.
+        values["retry_at"] = case((col(CardDraw.wanted) > covered, col(CardDraw.retry_at)))
+    else:
+        values["attempts"] = col(CardDraw.attempts) + 1
+        values["retry_at"] = retry_at
+        values["last_error"] = error
     session.connection().execute(
         update(CardDraw)
         .where(
@@ -80,3 +123,4 @@ def finish_redraw(
         )
         .values(**values)
     )
+

@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.scheduler.working_hours import next_working_time
-from bot.services import decisions
+from bot.services import card_draws, decisions
 from bot.services.digest import Week, build_digest_data, weekly_digest_enabled
 from bot.services.due_work import (
     claim_due_work,
@@ -26,7 +26,8 @@ from bot.services.due_work import (
     retry_delay,
 )
 from bot.services.errors import NotFound
-from bot.slack.calls import PrivateReply, post_in_thread, time_zone_of
+from bot.slack.calls import PrivateReply, post_in_thread, tell_privately, time_zone_of
+from bot.slack.cards import CardNotPostable
 from bot.ui.digest import build_digest
 from bot.ui.revisits import (
     build_commit_reminder,
@@ -42,6 +43,9 @@ from storage.repository import DecisionRecord
 
 logger = logging.getLogger(__name__)
 
+# Owed cards drawn per sweep: paced by Slack's chat.update budget, a minute's worth at most.
+CARDS_PER_SWEEP = 50
+
 
 @dataclass
 class SweepReport:
@@ -50,6 +54,7 @@ class SweepReport:
     put_off: int = 0
     dropped: int = 0  # no longer needed: answered, committed, closed or deleted
     decided: int = 0  # Type 1 decisions whose commit-by date passed
+    cards_drawn: int = 0  # cards Slack had refused to post or update, drawn now
     failed: list[str] = field(default_factory=list)
 
 
@@ -113,9 +118,8 @@ class Sweeper:
         )
         # After planning, so that a commit summary owed for the day is planned first.
         for decision in await end_commit_periods(self.deps.db, now=self.deps.now()):
-            to = PrivateReply(user_id=decision.decider_id, channel_id=decision.channel_id)
             line = build_commit_period_ended_line(decision)
-            self.deps.cards.refresh(self.client, decision, line, to)
+            self.deps.cards.refresh(self.client, decision, line)
             report.decided += 1
         while not self._stopping and (
             claimed := await claim_due_work(self.deps.db, owner=self.owner, now=self.deps.now())
@@ -125,7 +129,25 @@ class Sweeper:
                     await put_off(self.deps.db, work=work, owner=self.owner, until=self.deps.now())
                     continue
                 await self._send(work, report)
+        await self._draw_owed_cards(report)
         return report
+
+    async def _draw_owed_cards(self, report: SweepReport) -> None:
+        """Cards Slack refused to post or update, or whose drawer died, tried again."""
+        owed = await card_draws.cards_owed(self.deps.db, now=self.deps.now(), limit=CARDS_PER_SWEEP)
+        for team_id, decision_id in owed:
+            if self._stopping:
+                return
+            await self.deps.pace.card_update(team_id)
+            try:
+                if await self.deps.cards.draw_owed(self.client, (team_id, decision_id)):
+                    report.cards_drawn += 1
+            except CardNotPostable as refused:  # tell the person who recorded it how to fix it
+                recorder = refused.record.decision.recorder_id
+                await tell_privately(self.client, PrivateReply(recorder, None), refused.note())
+            except Exception as error:
+                logger.warning("card of decision %s still not drawn: %s", decision_id, error)
+                report.failed.append(f"card:{team_id}:{decision_id}")
 
     async def _send(self, work: DueWork, report: SweepReport) -> None:
         db, now = self.deps.db, self.deps.now()

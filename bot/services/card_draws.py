@@ -1,13 +1,18 @@
-"""Taking turns at redrawing a decision's card across processes (storage/shared_state.py).
+"""Taking turns at drawing a decision's card across processes (storage/shared_state.py), and
+drawing again what Slack refused.
 
-A redraw asks first (`want_redraw`), then draws only while it holds the drawing lease, and
+A draw asks first (`want_redraw`), then draws only while it holds the drawing lease, and
 draws again while more was asked for meanwhile; a process that finds the lease held leaves
-the drawing to its holder, which will see the request before it lets go.
+the drawing to its holder, which will see the request before it lets go. What is asked is
+stored, so a card Slack refused to post or update, or whose drawer died, is drawn by the next
+sweep of any process (`cards_owed`), tried again later each time Slack refuses.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+
+from sqlmodel import Session
 
 from storage import shared_state
 from storage.db import Database
@@ -15,18 +20,30 @@ from storage.db import Database
 # Longer than a redraw takes, even one waiting on Slack; a process that dies mid-draw holds
 # the card no longer than this.
 DRAWING_LEASE = timedelta(seconds=30)
+# How long the process that asked has to draw it before a sweep does.
+SWEEP_GRACE = timedelta(seconds=20)
+RETRY_FIRST = timedelta(seconds=15)
+RETRY_MOST = timedelta(minutes=10)
 
 
-async def want_redraw(db: Database, *, team_id: str, decision_id: int) -> None:
+def want_redraw_in(session: Session, *, team_id: str, decision_id: int, now: datetime) -> None:
+    """want_redraw inside a write that is already open (recording a decision owes its card)."""
+    shared_state.want_redraw(
+        session, team_id=team_id, decision_id=decision_id, sweep_after=now + SWEEP_GRACE
+    )
+
+
+async def want_redraw(db: Database, *, team_id: str, decision_id: int, now: datetime) -> None:
     await db.write(
-        lambda session: shared_state.want_redraw(session, team_id=team_id, decision_id=decision_id)
+        lambda session: want_redraw_in(session, team_id=team_id, decision_id=decision_id, now=now)
     )
 
 
 async def claim_redraw(
     db: Database, *, team_id: str, decision_id: int, drawer: str, now: datetime
-) -> int | None:
-    """What the draw will cover, or None if nothing is left to draw or another process draws."""
+) -> tuple[int, int] | None:
+    """What the draw will cover and how many draws Slack refused before, or None if nothing
+    is left to draw or another process draws."""
     return await db.write(
         lambda session: shared_state.claim_redraw(
             session,
@@ -39,11 +56,34 @@ async def claim_redraw(
     )
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """15 s, 30 s, 1 min, ... up to 10 min between tries."""
+    delay: timedelta = RETRY_FIRST * 2 ** min(attempts, 10)
+    return min(delay, RETRY_MOST)
+
+
 async def finish_redraw(
-    db: Database, *, team_id: str, decision_id: int, drawer: str, covered: int | None
+    db: Database,
+    *,
+    team_id: str,
+    decision_id: int,
+    drawer: str,
+    covered: int | None,
+    retry_at: datetime | None = None,
+    error: str | None = None,
 ) -> None:
     await db.write(
         lambda session: shared_state.finish_redraw(
-            session, team_id=team_id, decision_id=decision_id, drawer=drawer, covered=covered
+            session,
+            team_id=team_id,
+            decision_id=decision_id,
+            drawer=drawer,
+            covered=covered,
+            retry_at=retry_at,
+            error=error,
         )
     )
+
+
+async def cards_owed(db: Database, *, now: datetime, limit: int) -> list[tuple[str, int]]:
+    return await db.read(lambda session: shared_state.cards_owed(session, now=now, limit=limit))

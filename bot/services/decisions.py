@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.services.card_draws import want_redraw_in
 from bot.services.classification import (
     DOOR,
     TYPE_LABEL,
@@ -235,6 +236,8 @@ async def record_decision(
             detail={"type": decision.decision_type, "type_reason": decision.type_reason},
         )
         assert decision.id is not None
+        # Its card is owed from now on: if this process can't post it, a sweep will.
+        want_redraw_in(session, team_id=decision.team_id, decision_id=decision.id, now=now)
         if also is not None:
             also(session, decision)
         return RecordedDecision(record=repository.decision_record(session, decision), created=True)

@@ -14,22 +14,23 @@ what waits for a redraw stays small however long the burst lasts.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.calls import PrivateReply
-from bot.slack.followups import ErrorReporter, FollowUps
+from bot.slack.followups import FollowUps
 from bot.slack.pacing import SlackPace
 from bot.ui.text import Message
 from bot.ui.thread import LINES_PER_MESSAGE, build_more_commitments_line
 
 CardKey = tuple[str, int]  # (team_id, decision_id)
 DrawCard = Callable[[AsyncWebClient, CardKey, list[Message]], Awaitable[None]]
-TellFailure = Callable[[AsyncWebClient, Iterable[PrivateReply], BaseException], Awaitable[None]]
 # With the line that says how many more, exactly one thread message.
 COMMITMENT_LINES_KEPT = LINES_PER_MESSAGE - 1
+
+logger = logging.getLogger(__name__)
 
 
 class _MoreCommitments:
@@ -39,32 +40,11 @@ class _MoreCommitments:
 _MORE = _MoreCommitments()
 
 
-class _Askers:
-    """Who to tell if the redraw fails: one entry a person, however often they clicked.
-
-    A redraw can wait a minute for Slack's budget, and in a flood of clicks that is tens of
-    thousands of people, so each is kept as two plain strings.
-    """
-
-    def __init__(self) -> None:
-        self._channels: dict[str, str | None] = {}
-        self._response_urls: dict[str, str | None] = {}
-
-    def add(self, asker: PrivateReply) -> None:
-        self._channels[asker.user_id] = asker.channel_id
-        self._response_urls[asker.user_id] = asker.response_url
-
-    def __iter__(self) -> Iterator[PrivateReply]:
-        for user_id, channel_id in self._channels.items():
-            yield PrivateReply(user_id, channel_id, self._response_urls[user_id])
-
-
 @dataclass
 class _Waiting:
     # Plain lines are kept as bare strings; lines with buttons as messages.
     lines: list[str | Message | _MoreCommitments] = field(default_factory=list)
     commitment_lines: int = 0
-    askers: _Askers = field(default_factory=_Askers)
     client: AsyncWebClient | None = None  # the latest that asked (all are the card's workspace's)
 
     def add_line(self, line: Message, *, commitment: bool) -> None:
@@ -89,16 +69,14 @@ class CardRefresher:
     """Coalesces the redraws asked for a card and runs them, one loop a card, in the background.
 
     `draw` redraws a card (by the latest client that asked) and posts the lines gathered for
-    its thread; if it fails, `tell_failure` tells everyone who asked meanwhile.
+    its thread. The changes are stored before a redraw is asked for, so a draw that fails is
+    logged, not told to the people who made them (the card catches up by itself).
     """
 
-    def __init__(
-        self, pace: SlackPace, followups: FollowUps, draw: DrawCard, tell_failure: TellFailure
-    ) -> None:
+    def __init__(self, pace: SlackPace, followups: FollowUps, draw: DrawCard) -> None:
         self._pace = pace
         self._followups = followups
         self._draw = draw
-        self._tell_failure = tell_failure
         self._waiting: dict[CardKey, _Waiting] = {}
         self._running: set[CardKey] = set()
 
@@ -107,7 +85,6 @@ class CardRefresher:
         client: AsyncWebClient,
         key: CardKey,
         line: Message | None,
-        asker: PrivateReply,
         *,
         commitment: bool = False,
     ) -> None:
@@ -118,24 +95,15 @@ class CardRefresher:
         waiting = self._waiting.setdefault(key, _Waiting())
         if line is not None:
             waiting.add_line(line, commitment=commitment)
-        waiting.askers.add(asker)
         waiting.client = client
         if key in self._running:
             return
         self._running.add(key)
-        self._followups.start(
-            self._run(key), on_error=self._report_to(client, asker), bounded=False
-        )
-
-    def _report_to(self, client: AsyncWebClient, asker: PrivateReply) -> ErrorReporter:
-        async def report(error: BaseException) -> None:
-            await self._tell_failure(client, [asker], error)
-
-        return report
+        self._followups.start(self._run(key), on_error=_log_failed_redraw, bounded=False)
 
     async def _run(self, key: CardKey) -> None:
-        """Redraws until nothing more was asked for; a failed redraw is told to each asker."""
-        team_id, _ = key
+        """Redraws until nothing more was asked for."""
+        team_id, decision_id = key
         try:
             while key in self._waiting:
                 await self._pace.card_update(team_id)
@@ -143,7 +111,11 @@ class CardRefresher:
                 assert waiting.client is not None
                 try:
                     await self._draw(waiting.client, key, waiting.thread_lines())
-                except Exception as error:
-                    await self._tell_failure(waiting.client, waiting.askers, error)
+                except Exception:
+                    logger.warning("redraw of decision %s failed", decision_id, exc_info=True)
         finally:
             self._running.discard(key)
+
+
+async def _log_failed_redraw(error: BaseException) -> None:
+    logger.warning("a card redraw stopped", exc_info=error)

@@ -1,8 +1,16 @@
 """A decision's card in Slack: posted once, then redrawn (coalesced, paced, in turns with other
-processes) with a line in its thread for each change."""
+processes) with a line in its thread for each change.
+
+A card is owed from the moment its decision is recorded or changed (bot/services/card_draws.py
+stores that), so a card Slack refused to post or to update is drawn again by a later sweep of
+any process until Slack takes it; the person is not told their change failed, because it was
+stored. Only a channel the card can't go to at all (the bot isn't in it, it is archived) is
+given up on, and then the person is told how to fix it.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -10,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import card_draws, decisions
+from bot.services.errors import NotFound
 from bot.slack.calls import (
     PrivateReply,
     explain_slack_error,
@@ -20,15 +29,16 @@ from bot.slack.calls import (
     update_card,
 )
 from bot.slack.card_refresh import CardKey, CardRefresher
-from bot.slack.failures import report_to_each
 from bot.slack.followups import FollowUps
 from bot.slack.pacing import SlackPace
 from bot.ui.card import PEOPLE_SHOWN_MAX
 from bot.ui.text import Message
-from bot.ui.thread import build_card_not_posted, merge_thread_lines
+from bot.ui.thread import build_card_delayed, build_card_not_posted, merge_thread_lines
 from storage.db import Database
 from storage.models import Decision
 from storage.repository import DecisionRecord
+
+logger = logging.getLogger(__name__)
 
 # Slack's answers that mean "not here, not now" for this channel; the decision stays saved.
 CANNOT_POST_HERE = {
@@ -38,6 +48,17 @@ CANNOT_POST_HERE = {
     "restricted_action",
     "method_not_supported_for_channel_type",
 }
+
+
+class CardNotPostable(Exception):
+    """Slack won't take the card in its channel until someone changes something there."""
+
+    def __init__(self, record: DecisionRecord, error: SlackApiError) -> None:
+        super().__init__(slack_error_code(error))
+        self.record, self.reason = record, explain_slack_error(error)
+
+    def note(self) -> Message:
+        return build_card_not_posted(self.record.decision, self.reason)
 
 
 class Cards:
@@ -52,50 +73,36 @@ class Cards:
     ) -> None:
         self._db, self._pace, self._followups = db, pace, followups
         self._process_id, self._now = process_id, now
-        self._refresher = CardRefresher(pace, followups, self._draw, report_to_each)
+        self._refresher = CardRefresher(pace, followups, self._draw_with_lines)
 
     async def publish(
         self, client: AsyncWebClient, record: DecisionRecord, to: PrivateReply
     ) -> bool:
-        """Posts the card and stores its ts; if Slack won't let us post here, says so privately."""
+        """Posts the card now; if Slack won't take it, tells `to` privately what happens next."""
         try:
-            ts = await post_card(client, record)
-        except SlackApiError as error:
-            if slack_error_code(error) not in CANNOT_POST_HERE:
-                raise
-            await tell_privately(
-                client, to, build_card_not_posted(record.decision, explain_slack_error(error))
-            )
+            await self.draw_latest(client, (record.decision.team_id, record.id))
+        except CardNotPostable as refused:
+            await tell_privately(client, to, refused.note())
             return False
-        await decisions.mark_card_posted(
-            self._db,
-            team_id=record.decision.team_id,
-            decision_id=record.id,
-            message_ts=ts,
-            now=self._now(),
-        )
+        except Exception as error:  # it stays owed, and a sweep posts it once Slack takes it
+            logger.warning("card of decision %s not posted yet: %s", record.id, error)
+            answer = slack_error_code(error) or type(error).__name__
+            await tell_privately(client, to, build_card_delayed(record.decision, answer))
+            return False
         return True
 
     def refresh(
-        self,
-        client: AsyncWebClient,
-        decision: Decision,
-        thread_line: Message | None,
-        to: PrivateReply,
+        self, client: AsyncWebClient, decision: Decision, thread_line: Message | None
     ) -> None:
-        """Redraws the card and says in its thread what changed, coalesced with other changes.
-
-        If it fails, `to` is told privately.
-        """
+        """Redraws the card and says in its thread what changed, coalesced with other changes."""
         assert decision.id is not None
-        self.refresh_of(client, (decision.team_id, decision.id), thread_line, to)
+        self.refresh_of(client, (decision.team_id, decision.id), thread_line)
 
     def refresh_of(
         self,
         client: AsyncWebClient,
         key: CardKey,
         thread_line: Message | None,
-        to: PrivateReply,
         *,
         commitment: bool = False,
     ) -> None:
@@ -103,11 +110,20 @@ class Cards:
 
         `commitment` marks a commitment's thread line, which a flood of clicks may count instead.
         """
-        self._refresher.request(client, key, thread_line, to, commitment=commitment)
+        self._refresher.request(client, key, thread_line, commitment=commitment)
 
     async def draw_latest(self, client: AsyncWebClient, key: CardKey) -> DecisionRecord | None:
-        """Redraws the card from the database, taking turns with the other processes; returns
-        what it drew last, or None if another process had the turn.
+        """Asks for the card to show the database as it is now, and draws it if no other
+        process is drawing it; returns what it drew last, or None if another process had the
+        turn. Raises what Slack refused (the card stays owed) or CardNotPostable."""
+        team_id, decision_id = key
+        await card_draws.want_redraw(
+            self._db, team_id=team_id, decision_id=decision_id, now=self._now()
+        )
+        return await self.draw_owed(client, key)
+
+    async def draw_owed(self, client: AsyncWebClient, key: CardKey) -> DecisionRecord | None:
+        """Draws the card while it is behind the database, taking turns with other processes.
 
         Two processes drawing at once could each read the database, and the one that read first
         could be the last to reach Slack, leaving an older state on the card. So a draw holds a
@@ -115,34 +131,79 @@ class Cards:
         """
         team_id, decision_id = key
         db, me = self._db, self._process_id
-        await card_draws.want_redraw(db, team_id=team_id, decision_id=decision_id)
         record = None
         while (
-            covered := await card_draws.claim_redraw(
+            claimed := await card_draws.claim_redraw(
                 db, team_id=team_id, decision_id=decision_id, drawer=me, now=self._now()
             )
         ) is not None:
+            covered, refused_before = claimed
             if record is not None:  # the first draw took its turn in Slack's budget already
                 await self._pace.card_update(team_id)
-            drawn = None  # a failed draw leaves the change to be drawn
+            drawn, error_text = None, None
             try:
                 async with self._followups.slot():
-                    # Redrawn again and again in a flood of clicks: load only what the card shows.
                     record = await self._card_record(key)
-                    await update_card(client, record)
+                    await self._show(client, record)
                 drawn = covered
+            except NotFound:  # the decision was deleted: nothing to draw
+                drawn = covered
+                return None
+            except CardNotPostable:
+                drawn = covered  # not tried again: the person is told how to fix it
+                raise
+            except Exception as error:
+                error_text = f"{type(error).__name__}: {error}"[:500]
+                raise
             finally:
                 await card_draws.finish_redraw(
-                    db, team_id=team_id, decision_id=decision_id, drawer=me, covered=drawn
+                    db,
+                    team_id=team_id,
+                    decision_id=decision_id,
+                    drawer=me,
+                    covered=drawn,
+                    retry_at=self._now() + card_draws.retry_delay(refused_before),
+                    error=error_text,
                 )
         return record
 
-    async def _draw(self, client: AsyncWebClient, key: CardKey, lines: list[Message]) -> None:
-        record = await self.draw_latest(client, key)
+    async def _show(self, client: AsyncWebClient, record: DecisionRecord) -> None:
+        """Posts the card if it was never posted, else updates it."""
+        if record.decision.message_ts:
+            await update_card(client, record)
+            return
+        try:
+            ts = await post_card(client, record)
+        except SlackApiError as error:
+            if slack_error_code(error) in CANNOT_POST_HERE:
+                raise CardNotPostable(record, error) from error
+            raise
+        await decisions.mark_card_posted(
+            self._db,
+            team_id=record.decision.team_id,
+            decision_id=record.id,
+            message_ts=ts,
+            now=self._now(),
+        )
+        record.decision.message_ts = ts
+
+    async def _draw_with_lines(
+        self, client: AsyncWebClient, key: CardKey, lines: list[Message]
+    ) -> None:
+        """The refresher's draw: the card (owed until Slack takes it), then its thread lines."""
+        try:
+            record = await self.draw_latest(client, key)
+        except Exception as error:
+            logger.warning(
+                "card of decision %s not redrawn yet: %s; a sweep redraws it", key[1], error
+            )
+            record = None
         if not lines:
             return
-        if record is None:  # another process drew it: the thread needs only where it is
+        if record is None:  # another process drew it, or Slack refused: the thread is as it is
             record = await self._card_record(key)
+        if not record.decision.message_ts:
+            return  # no card yet to thread under
         team_id, channel_id = record.decision.team_id, record.decision.channel_id
         for message in merge_thread_lines(lines):
             await self._pace.channel_post(team_id, channel_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -54,16 +53,3 @@ def report_to(client: AsyncWebClient, to: PrivateReply) -> ErrorReporter:
         await tell_privately(client, to, Message(text=message_for(error)))
 
     return report
-
-
-async def report_to_each(
-    client: AsyncWebClient, askers: Iterable[PrivateReply], error: BaseException
-) -> None:
-    """One failure that affects several people (a card redraw): logged once, told to each."""
-    log_unexpected(error)
-    message = Message(text=message_for(error))
-    for to in askers:
-        try:
-            await tell_privately(client, to, message)
-        except Exception:
-            logger.exception("could not tell a person about an error")

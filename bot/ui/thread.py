@@ -171,6 +171,18 @@ def build_edited_line(
     return Message(text=text, blocks=block_dicts(blocks))
 
 
+def build_card_delayed(decision: Decision, slack_answer: str) -> Message:
+    """Private note when Slack didn't take the card just now: it is saved, and will appear."""
+    why = f" (it answered `{slack_answer}`)"
+    return Message(
+        text=(
+            f"Your decision \u201c{escape(decision.title)}\u201d is saved. Slack didn't take its "
+            f"card just now{why}; I'll post it in the channel as soon as Slack does, so there "
+            "is no need to record it again."
+        )
+    )
+
+
 def build_card_not_posted(decision: Decision, reason: str) -> Message:
     """Private note when the card couldn't go to the channel: the decision is safe, here's the fix."""
     assert decision.id is not None

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from bot.ids import Action
+from bot.scheduler.sweep import Sweeper, SweepReport
 from storage import repository
-from tests.conftest import ALICE, BOB, CHANNEL, PRIVATE_CHANNEL, TEAM
+from tests.conftest import ALICE, BOB, CHANNEL, NOW, PRIVATE_CHANNEL, TEAM
 from tests.e2e.flows import record_decision
 from tests.harness import BotUnderTest
 
@@ -67,16 +70,53 @@ async def test_a_rate_limited_card_post_waits_and_posts_once(bot: BotUnderTest) 
     assert decision is not None and decision.message_ts == bot.card(CHANNEL)["ts"]
 
 
-async def test_slack_down_when_posting_the_card_keeps_the_decision_and_tells_the_person(
+async def sweep_at(bot: BotUnderTest, moment: datetime) -> SweepReport:
+    bot.deps.clock = lambda: moment
+    report = await Sweeper(bot.deps, bot.app.client).sweep()
+    await bot.settle()
+    return report
+
+
+async def test_slack_down_when_posting_the_card_keeps_the_decision_and_posts_it_once_back(
     bot: BotUnderTest,
 ) -> None:
+    # Each call is tried three times (two retries); the first attempt fails, the next succeeds.
     bot.stand_in.fail_next(
         "chat.postMessage", status=503, error="service_unavailable", retry_after=None, times=5
     )
     await record_decision(bot, stakeholders=[BOB])
     assert await stored_decision_count(bot) == 1
     told = bot.stand_in.responses[-1]
-    assert told["response_type"] == "ephemeral" and "Slack didn't accept that" in told["text"]
+    assert told["response_type"] == "ephemeral"
+    assert "I'll post it in the channel as soon as Slack does" in told["text"]
+    assert "no need to record it again" in told["text"]
+    assert bot.stand_in.channel_messages(CHANNEL) == []
+
+    assert (await sweep_at(bot, NOW + timedelta(seconds=5))).cards_drawn == 0  # not yet due
+    assert (await sweep_at(bot, NOW + timedelta(minutes=1))).cards_drawn == 1
+    [card] = bot.stand_in.channel_messages(CHANNEL)
+    decision = await bot.deps.db.read(
+        lambda session: repository.get_decision(session, team_id=TEAM, decision_id=1)
+    )
+    assert decision is not None and decision.message_ts == card["ts"]
+    assert (await sweep_at(bot, NOW + timedelta(minutes=5))).cards_drawn == 0
+    assert len(bot.stand_in.channel_messages(CHANNEL)) == 1  # posted once
+
+
+async def test_a_card_slack_wouldnt_update_catches_up_and_nobody_is_told_their_click_failed(
+    bot: BotUnderTest,
+) -> None:
+    card = await record_decision(bot, stakeholders=[BOB])
+    bot.stand_in.fail_next(
+        "chat.update", status=500, error="internal_error", retry_after=None, times=3
+    )
+    await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL)
+    assert f"<@{BOB}> agreed and committed" not in bot.card_text(CHANNEL)  # still the old card
+    assert not any("didn't accept" in r.get("text", "") for r in bot.stand_in.responses)
+
+    assert (await sweep_at(bot, NOW + timedelta(minutes=1))).cards_drawn == 1
+    assert f"<@{BOB}> agreed and committed" in bot.card_text(CHANNEL)
+    assert (await sweep_at(bot, NOW + timedelta(minutes=5))).cards_drawn == 0
 
 
 async def test_a_click_from_another_workspace_cannot_touch_this_teams_decision(

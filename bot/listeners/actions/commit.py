@@ -47,7 +47,7 @@ async def handle_commit(
     if outcome.changed:
         line = build_commitment_line(user_id, stance, outcome.previous)
         key = (outcome.team_id, outcome.decision_id)
-        deps.cards.refresh_of(client, key, line, to, commitment=True)
+        deps.cards.refresh_of(client, key, line, commitment=True)
         return
     deps.followups.start(
         tell_privately(

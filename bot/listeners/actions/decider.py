@@ -11,7 +11,7 @@ from bot.deps import deps_of
 from bot.ids import Action
 from bot.listeners.actor import actor_of
 from bot.listeners.modal_work import open_modal
-from bot.listeners.payload import id_from_button, reply_to, user_id_of
+from bot.listeners.payload import id_from_button, user_id_of
 from bot.services import decisions, endings
 from bot.services.edits import ensure_can_edit
 from bot.ui.edit_modal import build_edit_modal
@@ -66,7 +66,7 @@ async def handle_close_decision(
     )
     await ack()
     line = build_closed_line(user_id) if changed else None
-    deps.cards.refresh(client, record.decision, line, reply_to(body))
+    deps.cards.refresh(client, record.decision, line)
 
 
 async def handle_open_ending(

@@ -14,7 +14,6 @@ from bot.listeners.forms import selected_value, text_value
 from bot.listeners.payload import user_id_of
 from bot.services.decisions import change_type
 from bot.services.errors import InvalidInput
-from bot.slack.calls import PrivateReply
 from bot.ui.modals import read_modal_metadata
 from bot.ui.thread import build_type_change_line
 from storage.models import DecisionType
@@ -40,6 +39,5 @@ async def handle_change_type_submission(
     await ack()
     if not changed:
         return
-    to = PrivateReply(user_id=user_id, channel_id=record.decision.channel_id)
     line = build_type_change_line(record.decision, user_id)
-    deps.cards.refresh(client, record.decision, line, to)
+    deps.cards.refresh(client, record.decision, line)

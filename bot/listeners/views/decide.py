@@ -57,4 +57,4 @@ async def handle_decide_submission(
     )
     if origin.supersedes_id is not None:
         line = build_superseded_line(outcome.record, user_id)
-        deps.cards.refresh_of(client, (draft.team_id, origin.supersedes_id), line, to)
+        deps.cards.refresh_of(client, (draft.team_id, origin.supersedes_id), line)

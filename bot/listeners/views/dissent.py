@@ -11,9 +11,7 @@ from bot.deps import deps_of
 from bot.ids import Block
 from bot.listeners.actor import actor_of
 from bot.listeners.forms import text_value
-from bot.listeners.payload import user_id_of
 from bot.services.dissent import answer_dissent, record_dissent
-from bot.slack.calls import PrivateReply
 from bot.ui.modals import read_modal_metadata
 from bot.ui.thread import build_answer_message, build_dissent_message
 
@@ -35,9 +33,8 @@ async def handle_dissent_submission(
     if not outcome.changed:
         return
     record = outcome.record
-    to = PrivateReply(user_id=user_id_of(body), channel_id=record.decision.channel_id)
     line = build_dissent_message(record.decision, outcome.dissent)
-    deps.cards.refresh(client, record.decision, line, to)
+    deps.cards.refresh(client, record.decision, line)
 
 
 async def handle_answer_submission(
@@ -57,6 +54,5 @@ async def handle_answer_submission(
     if not outcome.changed:
         return
     record = outcome.record
-    to = PrivateReply(user_id=user_id_of(body), channel_id=record.decision.channel_id)
     line = build_answer_message(record.decision, outcome.dissent)
-    deps.cards.refresh(client, record.decision, line, to)
+    deps.cards.refresh(client, record.decision, line)

@@ -13,7 +13,6 @@ from bot.listeners.actor import actor_of
 from bot.listeners.forms import selected_date, text_value, view_value
 from bot.listeners.payload import user_id_of, valid_user_ids
 from bot.services.edits import DecisionEdit, edit_decision
-from bot.slack.calls import PrivateReply
 from bot.ui.edit_modal import SMALL
 from bot.ui.modals import read_modal_metadata
 from bot.ui.thread import build_edited_line
@@ -53,4 +52,4 @@ async def handle_edit_submission(
     line = build_edited_line(
         user_id, decision, outcome.changed, outcome.asked_again, small=edit.small
     )
-    deps.cards.refresh(client, decision, line, PrivateReply(user_id, decision.channel_id))
+    deps.cards.refresh(client, decision, line)

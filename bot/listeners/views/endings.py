@@ -15,7 +15,6 @@ from bot.listeners.forms import selected_value, text_value
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services import decisions, endings
 from bot.services.errors import InvalidInput
-from bot.slack.calls import PrivateReply
 from bot.ui.decide_modal import build_decide_modal, superseding_form
 from bot.ui.modals import SUPERSEDE_WITH_EXISTING, SUPERSEDE_WITH_NEW, read_modal_metadata
 from bot.ui.thread import build_superseded_by_line, build_withdrawn_line
@@ -43,7 +42,7 @@ async def handle_withdraw_submission(
         return
     decision = record.decision
     line = build_withdrawn_line(user_id, decision.end_reason or "")
-    deps.cards.refresh(client, decision, line, PrivateReply(user_id, decision.channel_id))
+    deps.cards.refresh(client, decision, line)
 
 
 async def handle_supersede_submission(
@@ -76,4 +75,4 @@ async def handle_supersede_submission(
     await ack()
     old = record.decision
     line = build_superseded_by_line(old, replacement, user_id)
-    deps.cards.refresh(client, old, line, PrivateReply(user_id, old.channel_id))
+    deps.cards.refresh(client, old, line)

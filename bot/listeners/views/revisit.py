@@ -13,7 +13,6 @@ from bot.listeners.actor import actor_of
 from bot.listeners.forms import selected_date, selected_value, text_value
 from bot.listeners.payload import user_id_of
 from bot.services.revisits import RevisitAnswer, record_revisit
-from bot.slack.calls import PrivateReply
 from bot.ui.modals import read_modal_date, read_modal_metadata, read_modal_text
 from bot.ui.revisits import build_revisited_line
 from storage.models import Disposition, Outcome
@@ -45,7 +44,4 @@ async def handle_revisit_submission(
         now=deps.now(),
     )
     await ack()
-    to = PrivateReply(user_id=user_id, channel_id=record.decision.channel_id)
-    deps.cards.refresh(
-        client, record.decision, build_revisited_line(record, user_id, disposition), to
-    )
+    deps.cards.refresh(client, record.decision, build_revisited_line(record, user_id, disposition))
