@@ -129,10 +129,16 @@ def _configure_sqlite(engine: Engine, *, for_writes: bool, lock_wait_seconds: fl
         connection.exec_driver_sql("BEGIN IMMEDIATE" if for_writes else "BEGIN")
 
 
-def _configure_postgresql(engine: Engine) -> None:
+def _configure_postgresql(engine: Engine, *, lock_wait_seconds: float) -> None:
+    # Each connection waits lock_wait_seconds for a row lock (its `options`); a write that
+    # queued for a worker thread first waits only what is left of it. Most don't queue, and
+    # skip the extra statement.
+    full_ms = int(lock_wait_seconds * 1000)
+
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
-        if (left_ms := _lock_wait_left_ms()) is not None:  # a write: wait only what is left
+        left_ms = _lock_wait_left_ms()
+        if left_ms is not None and left_ms < full_ms - 100:
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = {left_ms}")
 
 
@@ -167,7 +173,7 @@ def _engines(url: URL, *, echo: bool, lock_wait_seconds: float) -> tuple[Engine,
         pool_pre_ping=True,
         connect_args={"options": options},
     )
-    _configure_postgresql(engine)
+    _configure_postgresql(engine, lock_wait_seconds=lock_wait_seconds)
     return engine, engine
 
 
