@@ -9,8 +9,10 @@ YYYY-MM-DD.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
+from typing import Any
 
 NUMBER = re.compile(r"[0-9]{1,9}")
 # Slack's ids: a letter for the kind, then capital letters and digits.
@@ -68,3 +70,14 @@ def require_day(text: object, what: str) -> date:
     if day is None:
         raise UnreadablePayload(f"{what} is not a date: {str(text)[:40]!r}")
     return day
+
+
+def read_metadata(metadata: object, what: str) -> dict[str, Any]:
+    """The JSON object we wrote into a view's private_metadata ("" for none)."""
+    try:
+        data = json.loads(metadata) if isinstance(metadata, str) and metadata else {}
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise UnreadablePayload(f"{what}'s private_metadata is not what we wrote")
+    return data

@@ -43,8 +43,9 @@ from storage.repository import DecisionRecord
 
 logger = logging.getLogger(__name__)
 
-# Owed cards drawn per sweep: paced by Slack's chat.update budget, a minute's worth at most.
-CARDS_PER_SWEEP = 50
+# Owed cards drawn per sweep. Each waits its turn in Slack's chat.update budget (about one a
+# second per workspace), so a few at a time keeps the next sweep's due work from waiting.
+CARDS_PER_SWEEP = 10
 
 
 @dataclass

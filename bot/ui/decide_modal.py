@@ -25,7 +25,7 @@ from slack_sdk.models.views import View
 from bot.ids import INPUT, Action
 from bot.ids import Block as BlockId
 from bot.ids import View as ViewId
-from bot.parsing import UnreadablePayload, is_channel_id, is_number, is_user_id
+from bot.parsing import UnreadablePayload, is_channel_id, is_number, is_user_id, read_metadata
 from bot.services.classification import (
     Affected,
     ClassificationAnswers,
@@ -114,12 +114,7 @@ class DecideModalOrigin:
     @classmethod
     def from_metadata(cls, metadata: object) -> DecideModalOrigin:
         """What to_metadata wrote; UnreadablePayload for anything else."""
-        try:
-            data = json.loads(metadata) if isinstance(metadata, str) and metadata else {}
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            raise UnreadablePayload("the /decide form's private_metadata is not what we wrote")
+        data = read_metadata(metadata, "the /decide form")
         texts = ("response_url", "supersedes_due_on", "source_link", "source_quote")
         supersedes_id, author = data.get("supersedes_id"), data.get("source_author")
         if (

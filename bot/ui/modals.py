@@ -21,7 +21,7 @@ from slack_sdk.models.views import View
 from bot.ids import INPUT
 from bot.ids import Block as BlockId
 from bot.ids import View as ViewId
-from bot.parsing import UnreadablePayload, is_number, require_day
+from bot.parsing import UnreadablePayload, is_number, read_metadata, require_day
 from bot.services.classification import DOOR, TYPE_LABEL
 from bot.services.dissent import ANSWER_MAX, REASON_MAX, WOULD_CHANGE_MAX
 from bot.services.endings import WITHDRAW_REASON_MAX
@@ -34,13 +34,7 @@ def modal_metadata(**ids: int | str) -> str:
 
 
 def _metadata_value(metadata: object, key: str) -> object:
-    try:
-        data = json.loads(metadata) if isinstance(metadata, str) and metadata else {}
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        raise UnreadablePayload("the form's private_metadata is not what we wrote")
-    return data.get(key)
+    return read_metadata(metadata, "the form").get(key)
 
 
 def read_modal_metadata(metadata: object, key: str) -> int:
