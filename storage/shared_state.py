@@ -26,16 +26,12 @@ def reserve_turn(session: Session, *, key: str, now: float, interval: float) -> 
     return next_due - interval
 
 
-def want_redraw(
-    session: Session, *, team_id: str, decision_id: int, sweep_after: datetime
-) -> None:
+def want_redraw(session: Session, *, team_id: str, decision_id: int, sweep_after: datetime) -> None:
     """Notes that the card must show the database's state as it is now; a sweep draws it
     after `sweep_after` if no process has (an earlier retry time stays)."""
     statement = (
         insert_for(session)(CardDraw)
-        .values(
-            team_id=team_id, decision_id=decision_id, wanted=1, drawn=0, retry_at=sweep_after
-        )
+        .values(team_id=team_id, decision_id=decision_id, wanted=1, drawn=0, retry_at=sweep_after)
         .on_conflict_do_update(
             index_elements=["team_id", "decision_id"],
             set_={
@@ -123,4 +119,3 @@ def finish_redraw(
         )
         .values(**values)
     )
-

@@ -27,9 +27,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("retry_at", storage.models.UTCDateTime(timezone=True), nullable=True)
         )
-        batch_op.add_column(
-            sa.Column("attempts", sa.Integer(), nullable=False, server_default="0")
-        )
+        batch_op.add_column(sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("last_error", sa.Text(), nullable=True))
         batch_op.create_index("ix_carddraw_retry_at", ["retry_at"])
 
