@@ -103,10 +103,20 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
     scheduler = start_scheduler(sweeper, interval_seconds=settings.scheduler_interval_seconds)
     try:
         if mode is Mode.SOCKET:
-            await serve_socket_mode(app, settings.slack_app_token)
+            await serve_socket_mode(
+                app,
+                db,
+                app_token=settings.slack_app_token,
+                host=settings.host,
+                port=settings.port,
+            )
         else:
             await serve_http(
-                app, db, signing_secret=settings.slack_signing_secret, port=settings.port
+                app,
+                db,
+                signing_secret=settings.slack_signing_secret,
+                host=settings.host,
+                port=settings.port,
             )
     finally:
         scheduler.shutdown(wait=False)

@@ -9,6 +9,7 @@ first one into a ConfigError.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from datetime import time
 from enum import StrEnum
@@ -23,6 +24,8 @@ from storage.db import UnsupportedDatabase, check_database_url
 DEFAULT_DATABASE_URL = "sqlite:///decisionbot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
+DEFAULT_HOST = "0.0.0.0"  # every interface, as a container or a host behind a balancer needs
+HOST_NAME = re.compile(r"[A-Za-z0-9.\-:\[\]]{1,253}")
 DEFAULT_SCHEDULER_INTERVAL_SECONDS = 60.0
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -49,6 +52,7 @@ class Settings(BaseSettings):
     slack_app_token: str = ""
     database_url: str = DEFAULT_DATABASE_URL
     slack_api_url: str = DEFAULT_SLACK_API_URL
+    host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     log_level: str = "INFO"
     scheduler_interval_seconds: float = DEFAULT_SCHEDULER_INTERVAL_SECONDS
@@ -78,6 +82,17 @@ class Settings(BaseSettings):
         if not url.startswith(("https://", "http://")):
             raise ValueError(f"SLACK_API_URL must be an http(s) URL, not {url!r}.")
         return url if url.endswith("/") else url + "/"
+
+    @field_validator("host", mode="before")
+    @classmethod
+    def _host(cls, value: Any) -> str:
+        host = str(_or_default(value, DEFAULT_HOST)).strip()
+        if not HOST_NAME.fullmatch(host):
+            raise ValueError(
+                f"HOST must be an address to listen on, like 0.0.0.0 (every interface) or "
+                f"127.0.0.1 (this machine only), not {host!r}."
+            )
+        return host
 
     @field_validator("port", mode="before")
     @classmethod

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.slack.server import build_web_app
+from bot.slack.server import build_health_app, build_web_app
 from storage.db import Database
 from tests.conftest import ALICE, CHANNEL, SIGNING_SECRET, TEAM
 from tests.harness import BotUnderTest
@@ -200,3 +200,17 @@ async def test_a_signed_body_that_is_not_utf8_gets_400(
     response = await http.post("/slack/events", data=raw, headers=headers)
     assert response.status == 400
     assert nothing_went_out(bot)
+
+
+async def test_socket_mode_serves_the_health_check_and_nothing_else(bot: BotUnderTest) -> None:
+    async with TestClient(TestServer(build_health_app(bot.deps.db))) as client:
+        health = await client.get("/healthz")
+        assert (health.status, await health.json()) == (200, {"ok": True})
+        body = command_body(bot)
+        events = await client.post(
+            "/slack/events",
+            data=body,
+            headers=signed_headers(SIGNING_SECRET, body, content_type=FORM),
+        )
+        assert events.status in (404, 405)  # Slack's requests come over the socket instead
+    assert bot.stand_in.calls_to("views.open") == []

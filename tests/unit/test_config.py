@@ -16,7 +16,8 @@ def test_defaults() -> None:
     settings = load_settings(HTTP_ENV, mode=Mode.HTTP)
     assert settings.database_url == "sqlite:///decisionbot.db"
     assert settings.slack_api_url == "https://slack.com/api/"
-    assert (settings.port, settings.log_level) == (3000, "INFO")
+    assert (settings.host, settings.port, settings.log_level) == ("0.0.0.0", 3000, "INFO")
+    assert load_settings(HTTP_ENV | {"HOST": "127.0.0.1"}, mode=Mode.HTTP).host == "127.0.0.1"
 
 
 def test_api_url_gets_its_trailing_slash() -> None:
@@ -54,6 +55,7 @@ def test_api_url_gets_its_trailing_slash() -> None:
             "set the zone in DIGEST_TIMEZONE",
         ),
         (HTTP_ENV | {"DIGEST_TIME": "9am"}, Mode.HTTP, "DIGEST_TIME must be a time like 09:00"),
+        (HTTP_ENV | {"HOST": "every interface"}, Mode.HTTP, "HOST must be an address to listen"),
     ],
 )
 def test_each_mistake_names_what_to_set(env: dict[str, str], mode: Mode, says: str) -> None:
