@@ -16,13 +16,16 @@ from bot.ui.decide_modal import DecideModalOrigin, DecideModalState
 
 def view_value(view: dict[str, Any], block_id: str, action_id: str = INPUT) -> dict[str, Any]:
     """The state Slack sent for one input: {"value": ...}, {"selected_users": [...]}, ..."""
-    values = (view.get("state") or {}).get("values") or {}
-    element = (values.get(block_id) or {}).get(action_id)
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    block = values.get(block_id) if isinstance(values, dict) else None
+    element = block.get(action_id) if isinstance(block, dict) else None
     return element if isinstance(element, dict) else {}
 
 
 def text_value(view: dict[str, Any], block_id: str) -> str:
-    return str(view_value(view, block_id).get("value") or "")
+    value = view_value(view, block_id).get("value")
+    return value if isinstance(value, str) else ""
 
 
 def selected_value(view: dict[str, Any], block_id: str, action_id: str = INPUT) -> str | None:
@@ -63,6 +66,12 @@ def _chosen_user(view: dict[str, Any], block_id: str) -> str:
     return picked if isinstance(picked, str) and is_user_id(picked) else ""
 
 
+def chosen_users(view: dict[str, Any], block_id: str) -> list[str]:
+    """The people picked in a multi_users_select (only what are user ids)."""
+    picked = view_value(view, block_id).get("selected_users")
+    return valid_user_ids(picked) if isinstance(picked, list) else []
+
+
 def read_decide_state(view: dict[str, Any], *, user_id: str, today: date) -> DecideModalState:
     """The form's state now, to redraw it after the type or a question changes."""
     return DecideModalState(
@@ -77,7 +86,6 @@ def read_decide_state(view: dict[str, Any], *, user_id: str, today: date) -> Dec
 def read_decide_draft(view: dict[str, Any], *, team_id: str, user_id: str) -> DecisionDraft:
     """The submitted /decide form as a draft for the decisions service to check."""
     origin = DecideModalOrigin.from_metadata(view.get("private_metadata", ""))
-    stakeholders = view_value(view, Block.STAKEHOLDERS).get("selected_users") or []
     return DecisionDraft(
         team_id=team_id,
         channel_id=origin.channel_id,
@@ -86,7 +94,7 @@ def read_decide_draft(view: dict[str, Any], *, team_id: str, user_id: str) -> De
         what_and_why=text_value(view, Block.WHAT_AND_WHY),
         options_considered=text_value(view, Block.OPTIONS),
         decider_id=_chosen_user(view, Block.DECIDER),
-        stakeholder_ids=valid_user_ids(stakeholders),
+        stakeholder_ids=chosen_users(view, Block.STAKEHOLDERS),
         type_choice=selected_value(view, Block.TYPE, Action.TYPE_CHOICE),
         answers=read_answers(view),
         commit_by=selected_date(view, Block.COMMIT_BY),

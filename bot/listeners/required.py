@@ -21,6 +21,12 @@ logger = logging.getLogger(__name__)
 INTERACTIONS = ("block_actions", "view_submission", "message_action", "shortcut")
 
 
+def _is_url(value: object) -> bool:
+    return (
+        isinstance(value, str) and value.startswith(("https://", "http://")) and len(value) < 2000
+    )
+
+
 def _missing(body: dict[str, Any]) -> str | None:
     """What a listener needs that this body lacks, or None."""
     kind = body.get("type")
@@ -33,6 +39,10 @@ def _missing(body: dict[str, Any]) -> str | None:
             return "trigger_id"
     if body.get("command") and not is_channel_id(channel_id_of(body)):
         return "channel id"
+    if body.get("command") and not _is_url(body.get("response_url")):
+        return "response_url"  # a command's answers go there
+    if "response_url" in body and not _is_url(body["response_url"]):
+        return "response_url"
     if kind == "message_action" and (
         not is_channel_id(channel_id_of(body)) or not isinstance(body.get("message"), dict)
     ):

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import deps_of
 from bot.ids import Shortcut
 from bot.listeners.payload import channel_id_of, reply_to, user_id_of
+from bot.parsing import is_user_id
 from bot.slack.failures import report_to
 from bot.ui.decide_modal import DecideModalOrigin, DecideModalState, build_decide_modal
 
@@ -39,8 +40,8 @@ async def handle_record_as_decision(
             channel_id=channel_id,
             response_url=shortcut.get("response_url"),
             source_link=await permalink_of(client, channel_id, str(message.get("ts", ""))),
-            source_quote=str(message.get("text") or ""),
-            source_author=message.get("user"),
+            source_quote=text if isinstance(text := message.get("text"), str) else "",
+            source_author=author if is_user_id(author := message.get("user")) else None,
         )
         state = DecideModalState(
             origin=origin, decider_id=user_id_of(shortcut), today=deps.now().date()

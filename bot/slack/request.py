@@ -40,7 +40,7 @@ SIGNATURE_MAX_AGE_SECONDS = 5 * 60  # as Slack advises, against replays
 # Where Bolt and our listeners look in a body, and what each must be when present.
 _OBJECTS = ("event", "view", "message", "previous_message", "item", "container", "state")
 _NAMED = ("team", "user", "channel", "enterprise")  # an id, or an object with one
-_LISTS_OF_OBJECTS = ("authorizations", "actions", "blocks")
+_LISTS_OF_OBJECTS = ("authorizations", "actions", "blocks", "response_urls")
 
 
 class NotFromSlack(ValueError):
@@ -102,6 +102,12 @@ def parse_slack_body(raw_body: str, content_type: str | None) -> dict[str, Any]:
     except ValueError as error:  # JSONDecodeError is one
         raise NotFromSlack(f"body is not JSON or a form: {error}") from None
     _check_shape(parsed)
+    if parsed.get("type") == "event_callback" and not isinstance(parsed.get("event"), dict):
+        raise NotFromSlack("body.event is not an object")  # Bolt reads event.type at once
+    if parsed.get("type") in ("view_submission", "view_closed"):  # Bolt reads view.type
+        view = parsed.get("view")
+        if not isinstance(view, dict) or not isinstance(view.get("type"), str):
+            raise NotFromSlack("body.view has no type")
     if parsed.get("type") == "block_actions":  # Bolt reads the first action's action_id
         actions = parsed.get("actions") or [{}]
         if not isinstance(actions[0].get("action_id"), str):

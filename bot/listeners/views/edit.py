@@ -10,8 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import deps_of
 from bot.ids import Block
 from bot.listeners.actor import actor_of
-from bot.listeners.forms import selected_date, text_value, view_value
-from bot.listeners.payload import user_id_of, valid_user_ids
+from bot.listeners.forms import chosen_users, selected_date, text_value, view_value
+from bot.listeners.payload import user_id_of
 from bot.services.edits import DecisionEdit, edit_decision
 from bot.ui.edit_modal import SMALL
 from bot.ui.modals import read_modal_metadata
@@ -20,15 +20,15 @@ from bot.ui.thread import build_edited_line
 
 def read_edit(view: dict[str, Any]) -> DecisionEdit:
     ticked = view_value(view, Block.SMALL_EDIT).get("selected_options") or []
-    stakeholders = view_value(view, Block.STAKEHOLDERS).get("selected_users") or []
     return DecisionEdit(
         title=text_value(view, Block.TITLE),
         what_and_why=text_value(view, Block.WHAT_AND_WHY),
         options_considered=text_value(view, Block.OPTIONS),
-        stakeholder_ids=valid_user_ids([str(u) for u in stakeholders]),
+        stakeholder_ids=chosen_users(view, Block.STAKEHOLDERS),
         commit_by=selected_date(view, Block.COMMIT_BY),
         revisit_on=selected_date(view, Block.REVIEW_ON) or selected_date(view, Block.REVISIT_ON),
-        small=any(o.get("value") == SMALL for o in ticked),
+        small=isinstance(ticked, list)
+        and any(isinstance(o, dict) and o.get("value") == SMALL for o in ticked),
     )
 
 
