@@ -27,7 +27,7 @@ def _is_url(value: object) -> bool:
     )
 
 
-def _missing(body: dict[str, Any]) -> str | None:
+def what_listeners_lack(body: dict[str, Any]) -> str | None:
     """What a listener needs that this body lacks, or None."""
     kind = body.get("type")
     if body.get("command") or kind in INTERACTIONS:
@@ -49,8 +49,8 @@ def _missing(body: dict[str, Any]) -> str | None:
         return "channel or message"
     if kind == "view_submission":
         view = body.get("view") or {}
-        state = view.get("state") or {}
-        if not isinstance(view.get("id"), str) or not isinstance(state.get("values"), dict):
+        state = view.get("state") or {}  # a modal without inputs may send {} for it
+        if not isinstance(view.get("id"), str) or not isinstance(state.get("values", {}), dict):
             return "view id or state"
     if kind == "event_callback":
         event = body.get("event") or {}
@@ -64,7 +64,7 @@ def _missing(body: dict[str, Any]) -> str | None:
 async def require_what_listeners_read(
     body: dict[str, Any], next: Callable[[], Awaitable[None]]
 ) -> BoltResponse | None:
-    missing = _missing(body)
+    missing = what_listeners_lack(body)
     if missing is not None:
         logger.warning("ignored a request Slack would not send: no valid %s", missing)
         return BoltResponse(status=200, body="")

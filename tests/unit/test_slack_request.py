@@ -9,6 +9,7 @@ import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import parse_body
 
+from bot.listeners.required import what_listeners_lack
 from bot.slack.request import bolt_request, parse_slack_body
 from tests.slack_stand_in.requests import FORM, signed_headers
 
@@ -79,3 +80,18 @@ def test_the_request_is_bolts_http_request_for_the_same_body() -> None:
         assert getattr(ours, attribute) == getattr(bolts, attribute), attribute
     assert dict(ours.context) == dict(bolts.context)
     assert ours.mode == "http" and ours.raw_body == body  # so the signature is checked
+
+
+def test_every_payload_slack_sends_passes_the_checks_for_what_slack_never_sends() -> None:
+    payloads = sorted(
+        path
+        for path in REFERENCE.glob("*")
+        if path.suffix in (".json", ".txt") and "signing" not in path.name
+        if "headers" not in path.name
+    )
+    if not payloads:
+        pytest.skip(f"Slack reference material not found at {REFERENCE}")
+    for path in payloads:
+        content_type = "application/json" if path.suffix == ".json" else FORM
+        body = parse_slack_body(path.read_text().rstrip("\n"), content_type)
+        assert body and what_listeners_lack(body) is None, path.name
