@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import Any
+from typing import Any, TypeGuard
 
 NUMBER = re.compile(r"[0-9]{1,9}")
 # Slack's ids: a letter for the kind, then capital letters and digits.
@@ -29,17 +29,17 @@ class UnreadablePayload(Exception):
     Answered with a quiet acknowledgement and one warning in the log, and changes nothing."""
 
 
-def is_user_id(value: object) -> bool:
+def is_user_id(value: object) -> TypeGuard[str]:
     """Whether this is a Slack user id, so that it can be stored and shown as <@id>: one
     like "U1> <!channel" would have pinged the whole channel from a card."""
     return isinstance(value, str) and USER_ID.fullmatch(value) is not None
 
 
-def is_channel_id(value: object) -> bool:
+def is_channel_id(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and CHANNEL_ID.fullmatch(value) is not None
 
 
-def is_team_id(value: object) -> bool:
+def is_team_id(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and TEAM_ID.fullmatch(value) is not None
 
 

@@ -129,16 +129,12 @@ def _configure_sqlite(engine: Engine, *, for_writes: bool, lock_wait_seconds: fl
         connection.exec_driver_sql("BEGIN IMMEDIATE" if for_writes else "BEGIN")
 
 
-def _configure_postgresql(engine: Engine, *, lock_wait_seconds: float) -> None:
-    # Each connection waits lock_wait_seconds for a row lock (its `options`); a write that
-    # queued for a worker thread first waits only what is left of it. Most don't queue, and
-    # skip the extra statement.
-    full_ms = int(lock_wait_seconds * 1000)
-
+def _configure_postgresql(engine: Engine) -> None:
+    # A write waits for a row lock only what is left of its budget after queueing for a worker
+    # thread; a read keeps the connection's own lock_timeout (its `options`).
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
-        left_ms = _lock_wait_left_ms()
-        if left_ms is not None and left_ms < full_ms - 100:
+        if (left_ms := _lock_wait_left_ms()) is not None:
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = {left_ms}")
 
 
@@ -173,7 +169,7 @@ def _engines(url: URL, *, echo: bool, lock_wait_seconds: float) -> tuple[Engine,
         pool_pre_ping=True,
         connect_args={"options": options},
     )
-    _configure_postgresql(engine, lock_wait_seconds=lock_wait_seconds)
+    _configure_postgresql(engine)
     return engine, engine
 
 

@@ -63,7 +63,7 @@ def read_answers(view: dict[str, Any]) -> ClassificationAnswers:
 def _chosen_user(view: dict[str, Any], block_id: str) -> str:
     """The person picked in a users_select, or "" (then the form says to choose one)."""
     picked = view_value(view, block_id).get("selected_user")
-    return picked if isinstance(picked, str) and is_user_id(picked) else ""
+    return picked if is_user_id(picked) else ""
 
 
 def chosen_users(view: dict[str, Any], block_id: str) -> list[str]:

@@ -49,4 +49,4 @@ def id_from_button(action: dict[str, Any]) -> int:
 
 
 def valid_user_ids(user_ids: list[object]) -> list[str]:
-    return [user_id for user_id in user_ids if isinstance(user_id, str) and is_user_id(user_id)]
+    return [user_id for user_id in user_ids if is_user_id(user_id)]

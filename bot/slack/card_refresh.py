@@ -42,10 +42,10 @@ _MORE = _MoreCommitments()
 
 @dataclass
 class _Waiting:
+    client: AsyncWebClient  # the latest that asked (all are the card's workspace's)
     # Plain lines are kept as bare strings; lines with buttons as messages.
     lines: list[str | Message | _MoreCommitments] = field(default_factory=list)
     commitment_lines: int = 0
-    client: AsyncWebClient | None = None  # the latest that asked (all are the card's workspace's)
 
     def add_line(self, line: Message, *, commitment: bool) -> None:
         if commitment:
@@ -92,7 +92,7 @@ class CardRefresher:
 
         `commitment` marks a line that may be counted instead of kept in a flood of them.
         """
-        waiting = self._waiting.setdefault(key, _Waiting())
+        waiting = self._waiting.setdefault(key, _Waiting(client))
         if line is not None:
             waiting.add_line(line, commitment=commitment)
         waiting.client = client
@@ -108,7 +108,6 @@ class CardRefresher:
             while key in self._waiting:
                 await self._pace.card_update(team_id)
                 waiting = self._waiting.pop(key)
-                assert waiting.client is not None
                 try:
                     await self._draw(waiting.client, key, waiting.thread_lines())
                 except Exception:

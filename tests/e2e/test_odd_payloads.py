@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.ids import INPUT, Action, Block
+from bot.services.decisions import load_record
 from storage import repository
 from tests.conftest import ALICE, BOB, CHANNEL, TEAM
 from tests.e2e.flows import record_decision
@@ -32,12 +33,8 @@ def with_button_value(card: dict[str, Any], action_id: str, value: str) -> dict[
     return changed
 
 
-async def commitments(bot: BotUnderTest) -> list[object]:
-    record = await bot.deps.db.read(
-        lambda session: repository.decision_record(
-            session, repository.get_decision(session, team_id=TEAM, decision_id=1)
-        )
-    )
+async def commitments(bot: BotUnderTest) -> list[str]:
+    record = await load_record(bot.deps.db, team_id=TEAM, decision_id=1)
     return list(record.commitments)
 
 
