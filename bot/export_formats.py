@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from bot.services.classification import DOOR, TYPE_LABEL
-from storage.models import DecisionType
+from storage.models import DecisionType, DissentCall
 
 CSV_COLUMNS = [
     "id",
@@ -33,6 +33,9 @@ CSV_COLUMNS = [
     "dissent",
     "dissent_unanswered",
     "revisits",
+    "confidence",
+    "dissent_proved_right",
+    "doors_called_right",
     "source_link",
 ]
 
@@ -52,6 +55,16 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _proved_right(dissent: dict[str, Any]) -> bool:
+    return dissent.get("called") == DissentCall.CAME_TRUE
+
+
+def _doors_called_right(reviews: list[dict[str, Any]]) -> str:
+    """ "1 of 2": of the revisits that said whether the door was called right, how many did."""
+    said = [r["door_called_right"] for r in reviews if r.get("door_called_right") is not None]
+    return f"{sum(said)} of {len(said)}" if said else ""
+
+
 def to_csv(document: dict[str, Any]) -> str:
     out = io.StringIO()
     # RFC 4180 line ends, so that a value holding \r is quoted too, as one holding \n is.
@@ -69,6 +82,8 @@ def to_csv(document: dict[str, Any]) -> str:
                 "dissent": len(d["dissents"]),
                 "dissent_unanswered": sum(1 for x in d["dissents"] if not x["answered_at"]),
                 "revisits": len(d["reviews"]),
+                "dissent_proved_right": sum(1 for x in d["dissents"] if _proved_right(x)),
+                "doors_called_right": _doors_called_right(d["reviews"]),
             }
         )
     return out.getvalue()
@@ -108,6 +123,8 @@ def to_markdown_record(d: dict[str, Any]) -> str:
         f"- **Type:** {TYPE_LABEL[kind]}, a {DOOR[kind]}. {d['type_reason']}",
         f"- **Channel:** {d['channel_id']}",
     ]
+    if d.get("confidence"):
+        lines.append(f"- **Decider's confidence:** {d['confidence']}%")
     if d["commit_by"]:
         lines.append(f"- **Commit by:** {d['commit_by']}")
     if d["revisit_on"]:
@@ -128,6 +145,14 @@ def to_markdown_record(d: dict[str, Any]) -> str:
         lines.append(f"- **{x['user_id']}** ({_day(x['created_at'])}): {x['reason']}")
         if x["would_change_mind"]:
             lines.append(f"  - What would change their mind: {x['would_change_mind']}")
+        if x.get("prediction"):
+            lines.append(f"  - What would show they were right: {x['prediction']}")
+        if _proved_right(x):
+            lines.append(
+                f"  - **{x['user_id']} called it:** it came true ({_day(x['called_at'])})."
+            )
+        elif x.get("called") == DissentCall.DID_NOT:
+            lines.append(f"  - It didn't come true ({_day(x['called_at'])}).")
         if x["answered_at"]:
             lines.append(
                 f"  - Answer by {x['answered_by']}: heard: {x['heard']}; weighed: {x['weighed']}"
@@ -154,6 +179,8 @@ def to_markdown_record(d: dict[str, Any]) -> str:
         line = f"- {r['due_on']}: {r['disposition']} by {r['recorded_by']}"
         if r["outcome"]:
             line += f"; were we right? {r['outcome']}"
+        if r.get("door_called_right") is not None:
+            line += f"; door called right? {'yes' if r['door_called_right'] else 'no'}"
         if r["reason"]:
             line += f"; {r['reason']}"
         if r["learned"]:

@@ -63,8 +63,10 @@ class Block(StrEnum):
     COMMIT_BY = "commit_by"
     REVISIT_ON = "revisit_on"
     REVIEW_ON = "review_on"  # a Type 1 decision's outcome review
+    CONFIDENCE = "confidence"
     DISSENT_REASON = "dissent_reason"
     DISSENT_WOULD_CHANGE = "dissent_would_change"
+    DISSENT_PREDICTION = "dissent_prediction"
     ANSWER_HEARD = "answer_heard"
     ANSWER_WEIGHED = "answer_weighed"
     NEW_TYPE = "new_type"
@@ -76,6 +78,9 @@ class Block(StrEnum):
     REVISIT_REASON = "revisit_reason"
     REVISIT_OUTCOME = "revisit_outcome"
     REVISIT_LEARNED = "revisit_learned"
+    REVISIT_DOOR = "revisit_door"  # was the door called right?
+    # One per dissent at a revisit, followed by the dissent's id: did it prove right?
+    DISSENT_CALL_PREFIX = "dissent_call_"
     SMALL_EDIT = "small_edit"
     WITHDRAW_REASON = "withdraw_reason"
     SUPERSEDE_HOW = "supersede_how"

@@ -27,10 +27,11 @@ from storage.models import (
 )
 
 FORMAT = "decisionbot-export"
-VERSION = 2
+VERSION = 3
 # Every version this project has written. Version 1 (the first release) had decisions with
-# their stakeholders, commitments, dissent and history only; what it lacks is restored empty.
-READABLE_VERSIONS = (1, 2)
+# their stakeholders, commitments, dissent and history only; version 2 had no confidence,
+# predictions or calls on dissent. What an older version lacks is restored empty.
+READABLE_VERSIONS = (1, 2, 3)
 Row = TypeVar("Row", bound=SQLModel)
 
 

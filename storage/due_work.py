@@ -196,25 +196,61 @@ def find_dissent_reminders(session: Session, *, now: datetime, after: timedelta)
     return occasions
 
 
+def _digest_wanted(statement: Any) -> Any:
+    """Only channels whose digest is not turned off."""
+    return statement.outerjoin(
+        ChannelSettings,
+        (col(ChannelSettings.team_id) == col(Decision.team_id))
+        & (col(ChannelSettings.channel_id) == col(Decision.channel_id)),
+    ).where(or_(col(ChannelSettings.digest_enabled).is_(None), col(ChannelSettings.digest_enabled)))
+
+
+def _channels_with_something_waiting(session: Session, *, until: datetime) -> set[tuple[str, str]]:
+    """Channels where the digest has something waiting to show however quiet the week was:
+    an overdue revisit, dissent still unanswered, or a Type 1 decision open for input with
+    commitments still awaited; each from before the week's end, which the digest is about."""
+    today = until.date()
+    channel = (
+        select(col(Decision.team_id), col(Decision.channel_id))
+        .where(col(Decision.created_at) < until)
+        .distinct()
+    )
+    overdue = _digest_wanted(channel).where(
+        col(Decision.status) == DecisionStatus.DECIDED, col(Decision.revisit_on) < today
+    )
+    unanswered = _digest_wanted(
+        channel.join(Dissent, col(Dissent.decision_id) == col(Decision.id))
+    ).where(
+        col(Decision.status) != DecisionStatus.CLOSED,
+        col(Dissent.answered_at).is_(None),
+        col(Dissent.created_at) < until,
+    )
+    awaited = _digest_wanted(
+        channel.join(Stakeholder, col(Stakeholder.decision_id) == col(Decision.id)).outerjoin(
+            Commitment,
+            (col(Commitment.decision_id) == col(Stakeholder.decision_id))
+            & (col(Commitment.user_id) == col(Stakeholder.user_id)),
+        )
+    ).where(col(Decision.status) == DecisionStatus.OPEN, col(Commitment.id).is_(None))
+    found: set[tuple[str, str]] = set()
+    for statement in (overdue, unanswered, awaited):
+        found.update((team_id, channel_id) for team_id, channel_id in session.exec(statement))
+    return found
+
+
 def find_digests(
     session: Session, *, since: datetime, until: datetime, week: str, now: datetime
 ) -> list[Occasion]:
-    """A digest for each channel with decision activity in [since, until), unless turned off."""
-    rows = session.exec(
+    """A digest for each channel with decision activity in [since, until), or with something
+    still waiting on someone (`_channels_with_something_waiting`), unless turned off."""
+    active = _digest_wanted(
         select(col(Decision.team_id), col(Decision.channel_id))
         .join(DecisionEvent, col(DecisionEvent.decision_id) == col(Decision.id))
-        .outerjoin(
-            ChannelSettings,
-            (col(ChannelSettings.team_id) == col(Decision.team_id))
-            & (col(ChannelSettings.channel_id) == col(Decision.channel_id)),
-        )
-        .where(
-            col(DecisionEvent.at) >= since,
-            col(DecisionEvent.at) < until,
-            or_(col(ChannelSettings.digest_enabled).is_(None), col(ChannelSettings.digest_enabled)),
-        )
+        .where(col(DecisionEvent.at) >= since, col(DecisionEvent.at) < until)
         .distinct()
-    ).all()
+    )
+    channels = {(team_id, channel_id) for team_id, channel_id in session.exec(active)}
+    channels |= _channels_with_something_waiting(session, until=until)
     return [
         Occasion(
             team_id,
@@ -226,7 +262,7 @@ def find_digests(
             period=week,
             channel_id=channel_id,
         )
-        for team_id, channel_id in rows
+        for team_id, channel_id in sorted(channels)
     ]
 
 

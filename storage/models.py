@@ -73,6 +73,10 @@ class Stance(StrEnum):
     DISAGREE = "disagree"  # disagree and commit
 
 
+# The confidence levels a decider may state, in percent (calibration scores against them).
+CONFIDENCE_LEVELS = (50, 60, 70, 80, 90)
+
+
 class Decision(SQLModel, table=True):
     __table_args__ = (
         Index("ix_decision_team_channel_created", "team_id", "channel_id", "created_at"),
@@ -109,6 +113,8 @@ class Decision(SQLModel, table=True):
     ended_as: Ending | None = None
     end_reason: str | None = long_text(nullable=True)
     superseded_by_id: int | None = None  # no foreign key: an import loads the oldest first
+    # How sure the decider was that it is right, one of CONFIDENCE_LEVELS; None if not said.
+    confidence: int | None = None
 
     @property
     def still_stands(self) -> bool:
@@ -161,12 +167,22 @@ class EarlierCommitment(SQLModel, table=True):
     outdated_at: datetime = utc_column()  # when the edit that outdated it was made
 
 
+class DissentCall(StrEnum):
+    """The decider's call at a revisit on whether a dissent proved right."""
+
+    CAME_TRUE = "came_true"
+    DID_NOT = "did_not"
+    CANT_TELL = "cant_tell"  # not yet: asked again at the next revisit
+
+
 class Dissent(SQLModel, table=True):
     """Someone's reasoned disagreement and, once given, the decider's answer to it."""
 
     __table_args__ = (
         UniqueConstraint("decision_id", "user_id"),
         Index("ix_dissent_team_decision_created", "team_id", "decision_id", "created_at"),
+        # A person's own record of dissent (the Home tab), counted from the index alone.
+        Index("ix_dissent_team_user_called", "team_id", "user_id", "called"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -175,15 +191,30 @@ class Dissent(SQLModel, table=True):
     user_id: str = Field(max_length=32)
     reason: str = long_text()
     would_change_mind: str | None = long_text(nullable=True)
+    # What would show the dissenter was right: a testable prediction, called at the revisit.
+    prediction: str | None = long_text(nullable=True)
     created_at: datetime = utc_column()
     heard: str | None = long_text(nullable=True)
     weighed: str | None = long_text(nullable=True)
     answered_by: str | None = Field(default=None, max_length=32)
     answered_at: datetime | None = utc_column(nullable=True)
 
+    called: DissentCall | None = None
+    called_by: str | None = Field(default=None, max_length=32)
+    called_at: datetime | None = utc_column(nullable=True)
+
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def proved_right(self) -> bool:
+        return self.called is DissentCall.CAME_TRUE
+
+    @property
+    def is_settled(self) -> bool:
+        """Called one way or the other; "can't tell yet" is asked again."""
+        return self.called in (DissentCall.CAME_TRUE, DissentCall.DID_NOT)
 
 
 # The actor of history events the bot makes on its own, such as a commit-by date passing.
@@ -275,6 +306,8 @@ class DecisionReview(SQLModel, table=True):
     reason: str | None = long_text(nullable=True)
     next_revisit_on: date | None = None
     outcome: Outcome | None = None
+    # Type 2: was it as cheap to undo as we thought? Type 1: was it really a one-way door?
+    door_called_right: bool | None = None
     learned: str | None = long_text(nullable=True)
     recorded_by: str = Field(max_length=32)
     recorded_at: datetime = utc_column()

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from bot.ids import INPUT, Action, Block
 from bot.listeners.payload import valid_user_ids
-from bot.parsing import is_user_id, require_day
+from bot.parsing import is_user_id, read_number, require_day
 from bot.services.classification import Affected, ClassificationAnswers, LocksIn, Undo
 from bot.services.decisions import DecisionDraft
 from bot.ui.decide_modal import DecideModalOrigin, DecideModalState
@@ -101,4 +101,5 @@ def read_decide_draft(view: dict[str, Any], *, team_id: str, user_id: str) -> De
         revisit_on=selected_date(view, Block.REVISIT_ON),
         review_on=selected_date(view, Block.REVIEW_ON),
         source_link=origin.source_link,
+        confidence=read_number(selected_value(view, Block.CONFIDENCE)),
     )

@@ -21,7 +21,7 @@ from bot.services.lookup import require_decision
 from bot.services.permissions import Actor, ensure_can_manage
 from storage import repository
 from storage.db import Database
-from storage.models import Decision, DecisionStatus, DecisionType
+from storage.models import CONFIDENCE_LEVELS, Decision, DecisionStatus, DecisionType
 from storage.repository import DecisionRecord
 
 TITLE_MAX = 150
@@ -52,6 +52,7 @@ class DecisionDraft:
     revisit_on: date | None = None
     review_on: date | None = None  # Type 1's optional outcome review
     source_link: str | None = None  # the message it was recorded from
+    confidence: int | None = None  # the decider's, in percent: one of CONFIDENCE_LEVELS
 
 
 def earliest_today(now: datetime) -> date:
@@ -118,6 +119,9 @@ def validate_draft(draft: DecisionDraft, now: datetime) -> Decision:
     options = draft.options_considered.strip()
     if not draft.decider_id:
         errors["decider"] = "Choose the one person who owns this decision."
+    if draft.confidence is not None and draft.confidence not in CONFIDENCE_LEVELS:
+        levels = ", ".join(f"{level}%" for level in CONFIDENCE_LEVELS)
+        errors["confidence"] = f"Pick a confidence of {levels}, or leave it empty."
 
     resolved = _resolve_type(draft, errors)
     for field_name, picked, label in (
@@ -178,6 +182,7 @@ def validate_draft(draft: DecisionDraft, now: datetime) -> Decision:
         created_at=now,
         updated_at=now,
         source_link=draft.source_link,
+        confidence=draft.confidence,
     )
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from storage import digest_queries as queries
+from storage import outcomes
 from storage.db import Database
 from storage.models import (
     Decision,
@@ -75,6 +76,8 @@ class Metrics:
     dissent_answered_within_a_day: float | None  # shares, 0..1
     revisits_handled_on_time: float | None
     type2_decided_same_day: float | None
+    # Of the looks back that said whether the door was called right, the share that did.
+    doors_called_right: float | None = None
 
 
 @dataclass
@@ -89,6 +92,7 @@ class DigestData:
     revisits_overdue_count: int = 0
     reviews: list[tuple[DecisionReview, str]] = field(default_factory=list)
     no_longer_standing: list[Decision] = field(default_factory=list)  # withdrawn or superseded
+    proved_right: list[tuple[Dissent, str]] = field(default_factory=list)  # called this week
     metrics: Metrics | None = None
     metrics_last_week: Metrics | None = None
 
@@ -129,11 +133,17 @@ def _metrics(
         for d in raised
         if d.id not in type_changed_at or type_changed_at[d.id].date() == d.created_at.date()
     ]
+    doors = [
+        r.door_called_right
+        for r in reviews
+        if week.holds(r.recorded_at) and r.door_called_right is not None
+    ]
     return Metrics(
         median_days_to_full_commitment=statistics.median(durations) if durations else None,
         dissent_answered_within_a_day=_share(len(answered), len(voiced)),
         revisits_handled_on_time=_share(len(on_time), len(handled) + len(pending)),
         type2_decided_same_day=_share(len(same_day), len(raised)),
+        doors_called_right=_share(sum(doors), len(doors)),
     )
 
 
@@ -169,6 +179,12 @@ async def build_digest_data(
             session, team_id=team_id, channel_id=channel_id, before=today, limit=LIST_MAX
         )
         by_id = {d.id: d for d in decisions}
+        proved_right = outcomes.dissent_proved_right(
+            session,
+            outcomes.Scope(team_id, channel_id=channel_id),
+            since=week.start,
+            until=week.end,
+        )
 
         def measure(of: Week) -> Metrics:
             voiced = [d for d, _ in dissents]
@@ -205,6 +221,7 @@ async def build_digest_data(
                 ),
                 key=lambda d: d.closed_at or week.end,
             ),
+            proved_right=proved_right,
             metrics=measure(week),
             metrics_last_week=measure(last_week),
         )

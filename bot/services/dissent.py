@@ -17,6 +17,7 @@ from storage.repository import DecisionRecord
 
 REASON_MAX = 3000
 WOULD_CHANGE_MAX = 1000
+PREDICTION_MAX = 1000
 ANSWER_MAX = 3000
 
 
@@ -47,13 +48,19 @@ async def record_dissent(
     decision_id: int,
     reason: str,
     would_change_mind: str,
+    prediction: str = "",
     now: datetime,
 ) -> DissentOutcome:
-    """Stores a person's dissent; voicing it again replaces it and asks the decider anew."""
+    """Stores a person's dissent; voicing it again replaces it and asks the decider anew.
+
+    `prediction` is what would show the dissenter was right, called at the revisit.
+    """
     reason, would_change_mind = reason.strip(), would_change_mind.strip()
+    prediction = prediction.strip()
     errors: dict[str, str] = {}
     check_length(errors, "dissent_reason", reason, REASON_MAX, "Say why you disagree.")
     check_length(errors, "dissent_would_change", would_change_mind, WOULD_CHANGE_MAX)
+    check_length(errors, "dissent_prediction", prediction, PREDICTION_MAX)
     if errors:
         raise InvalidInput(errors)
     await ensure_can_dissent(db, actor, decision_id=decision_id)
@@ -68,6 +75,7 @@ async def record_dissent(
             dissent is not None
             and dissent.reason == reason
             and (dissent.would_change_mind or "") == would_change_mind
+            and (dissent.prediction or "") == prediction
         )
         if dissent is None:
             dissent = Dissent(
@@ -80,9 +88,12 @@ async def record_dissent(
         if not unchanged:
             dissent.reason = reason
             dissent.would_change_mind = would_change_mind or None
+            dissent.prediction = prediction or None
             dissent.created_at = now
+            # A dissent voiced anew is answered anew, and called anew at the revisit.
             dissent.heard = dissent.weighed = dissent.answered_by = None
             dissent.answered_at = None
+            dissent.called = dissent.called_by = dissent.called_at = None
             session.add(dissent)
             session.flush()
             repository.add_event(
@@ -95,6 +106,7 @@ async def record_dissent(
                     "dissent_id": dissent.id,
                     "reason": reason,
                     "would_change_mind": would_change_mind,
+                    "prediction": prediction,
                 },
             )
         record = repository.decision_record(session, decision)

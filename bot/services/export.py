@@ -58,7 +58,8 @@ async def import_decisions(db: Database, document: object) -> int:
         )
     version = document.get("version")
     if version not in backup.READABLE_VERSIONS:
-        readable = " and ".join(str(v) for v in backup.READABLE_VERSIONS)
+        *earlier, last = (str(v) for v in backup.READABLE_VERSIONS)
+        readable = f"{', '.join(earlier)} and {last}" if earlier else last
         raise ImportRefused(
             f"That export says it is version {version!r}; decisionbot has written versions "
             f"{readable}, and reads each. It may come from a newer decisionbot: upgrade this one."

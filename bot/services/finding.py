@@ -14,10 +14,11 @@ from typing import Protocol
 from sqlmodel import Session
 
 from bot.services.errors import InvalidInput, NotFound
-from storage import finding, repository
+from storage import finding, outcomes, repository
 from storage.db import Database
 from storage.finding import Found
 from storage.models import DecisionEvent, DecisionReview, Dissent
+from storage.outcomes import DissentRecord
 from storage.repository import DecisionRecord
 
 LIST_PAGE = 10
@@ -111,6 +112,7 @@ class HomeSection(StrEnum):
 class HomeData:
     sections: dict[HomeSection, Found]
     unanswered: dict[int, list[Dissent]]  # for each decision with dissent to answer, the dissent
+    dissent: DissentRecord  # the person's own: how much of their dissent proved right
 
 
 HOME_PAGE = {
@@ -173,6 +175,7 @@ async def home_data(
         }
         ids = [d.id for d in sections[dissent].decisions if d.id is not None]
         unanswered = finding.unanswered_dissent(session, team_id=team_id, decision_ids=ids)
-        return HomeData(sections, unanswered)
+        own_dissent = outcomes.dissent_record(session, team_id=team_id, user_id=user_id)
+        return HomeData(sections, unanswered, own_dissent)
 
     return await db.read(read)

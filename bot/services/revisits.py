@@ -6,7 +6,8 @@ the same flow without Reverse, since a one-way door can't be walked back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel import Session
@@ -30,6 +31,8 @@ from storage.models import (
     DecisionStatus,
     DecisionType,
     Disposition,
+    Dissent,
+    DissentCall,
     Ending,
     Outcome,
 )
@@ -53,6 +56,45 @@ class RevisitAnswer:
     reason: str = ""
     outcome: Outcome | None = None
     learned: str = ""
+    # Type 2: was it as cheap to undo as we thought? Type 1: was it really a one-way door?
+    door_called_right: bool | None = None
+    # The decider's call on each dissent still open to one, by dissent id.
+    dissent_calls: Mapping[int, DissentCall] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Revisited:
+    record: DecisionRecord
+    proved_right: list[Dissent]  # dissents called as come true at this revisit
+
+
+def dissents_to_call(record: DecisionRecord) -> list[Dissent]:
+    """The dissents the decider is asked about at a revisit: those not yet called either way."""
+    return [d for d in record.dissents if not d.is_settled]
+
+
+def _call_dissents(
+    session: Session,
+    decision: Decision,
+    calls: Mapping[int, DissentCall],
+    actor_id: str,
+    now: datetime,
+) -> list[Dissent]:
+    """Stores the decider's calls; returns the dissents that proved right by this one.
+
+    A call on a dissent that is already settled, or isn't this decision's, is not applied:
+    the form was drawn before someone else answered this revisit, or it was forged.
+    """
+    proved_right = []
+    for dissent_id, call in calls.items():
+        dissent = repository.get_dissent(session, team_id=decision.team_id, dissent_id=dissent_id)
+        if dissent is None or dissent.decision_id != decision.id or dissent.is_settled:
+            continue
+        dissent.called, dissent.called_by, dissent.called_at = call, actor_id, now
+        session.add(dissent)
+        if dissent.proved_right:
+            proved_right.append(dissent)
+    return proved_right
 
 
 def validate_answer(answer: RevisitAnswer, now: datetime) -> None:
@@ -112,17 +154,19 @@ async def record_revisit(
     due_on: date,
     answer: RevisitAnswer,
     now: datetime,
-) -> DecisionRecord:
-    """Applies the disposition, stores it with the outcome, and notes it in the history."""
+) -> Revisited:
+    """Applies the disposition, stores it with the outcome and the calls on dissent, and
+    notes it in the history."""
     validate_answer(answer, now)
     team_id, actor_id = actor.team_id, actor.user_id
     _, actor_is_admin = await check_can_manage(db, actor, decision_id=decision_id, what=RECORD_IT)
 
-    def write(session: Session) -> DecisionRecord:
+    def write(session: Session) -> Revisited:
         decision = require_decision(session, team_id=team_id, decision_id=decision_id, lock=True)
         ensure_can_manage(decision, actor, actor_is_admin=actor_is_admin, what=RECORD_IT)
         _ensure_still_due(decision, due_on)
         _ensure_reversible(decision, answer.disposition)
+        proved_right = _call_dissents(session, decision, answer.dissent_calls, actor_id, now)
         if answer.disposition is Disposition.REVERSE:
             end(decision, Ending.REVERSED, now, reason=answer.reason.strip())
         else:
@@ -137,6 +181,7 @@ async def record_revisit(
             reason=answer.reason.strip() or None,
             next_revisit_on=answer.next_revisit_on,
             outcome=answer.outcome,
+            door_called_right=answer.door_called_right,
             learned=answer.learned.strip() or None,
             recorded_by=actor_id,
             recorded_at=now,
@@ -154,10 +199,12 @@ async def record_revisit(
                 "reason": review.reason,
                 "next_revisit_on": answer.next_revisit_on,
                 "outcome": answer.outcome,
+                "door_called_right": answer.door_called_right,
                 "learned": review.learned,
+                "dissent_calls": {str(i): call for i, call in answer.dissent_calls.items()},
             },
         )
-        return repository.decision_record(session, decision)
+        return Revisited(repository.decision_record(session, decision), proved_right)
 
     return await db.write(write)
 

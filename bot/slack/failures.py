@@ -53,3 +53,8 @@ def report_to(client: AsyncWebClient, to: PrivateReply) -> ErrorReporter:
         await tell_privately(client, to, Message(text=message_for(error)))
 
     return report
+
+
+async def log_failed_notice(error: BaseException) -> None:
+    """For a notice to someone other than the person who acted: nobody to tell, so it is logged."""
+    log_unexpected(error)

@@ -17,8 +17,9 @@ from slack_sdk.models.blocks import (
 from bot.ids import Action
 from bot.ids import Block as BlockId
 from bot.services.classification import DOOR, TYPE_LABEL, TYPE_MEANING
+from bot.ui.credit import CALLED_IT, called_it
 from bot.ui.text import Message, block_dicts, escape, format_date, mention, safe_mrkdwn, truncate
-from storage.models import Decision, DecisionStatus, DecisionType, Ending, Stance
+from storage.models import Decision, DecisionStatus, DecisionType, Dissent, Ending, Stance
 from storage.repository import DecisionRecord
 
 PEOPLE_SHOWN_MAX = 40
@@ -53,7 +54,16 @@ def next_look_name(decision: Decision) -> str:
 
 
 def describe_person(record: DecisionRecord, user_id: str) -> str:
-    """One person's state on the card: committed (which way), dissent awaiting answer, or waiting."""
+    """One person's state on the card, and the credit if their dissent proved right."""
+    dissent = next((d for d in record.dissents if d.user_id == user_id), None)
+    state = _person_state(record, user_id, dissent)
+    if dissent is not None and dissent.proved_right:
+        state += f" · {CALLED_IT} called it"
+    return state
+
+
+def _person_state(record: DecisionRecord, user_id: str, dissent: Dissent | None) -> str:
+    """Committed (which way), dissent awaiting answer, or waiting."""
     commitment = record.commitments.get(user_id)
     earlier = record.earlier.get(user_id)
     if commitment is None and earlier is not None:
@@ -66,7 +76,6 @@ def describe_person(record: DecisionRecord, user_id: str) -> str:
         if commitment.stance is Stance.AGREE:
             return f":white_check_mark: {mention(user_id)} agreed and committed"
         return f":handshake: {mention(user_id)} disagreed and committed"
-    dissent = next((d for d in record.dissents if d.user_id == user_id), None)
     if dissent is not None and not dissent.is_answered:
         return f":speech_balloon: {mention(user_id)} disagrees, awaiting the decider's answer"
     if dissent is not None:
@@ -112,6 +121,16 @@ def describe_people(record: DecisionRecord) -> list[str]:
     people_count = count_people_on_card(record)
     if people_count > PEOPLE_SHOWN_MAX:
         lines.append(f"…and {people_count - PEOPLE_SHOWN_MAX} more")
+    return lines
+
+
+def credit_lines(record: DecisionRecord) -> list[str]:
+    """Each dissent that proved right, credited with what it predicted."""
+    lines = []
+    for dissent in record.dissents:
+        if dissent.proved_right:
+            said = dissent.prediction or dissent.reason
+            lines.append(f"{called_it(dissent)}: {safe_mrkdwn(said, 300)}")
     return lines
 
 
@@ -177,6 +196,12 @@ def _decider_controls(decision: Decision) -> list[ButtonElement]:
     return buttons
 
 
+def _confidence_field(decision: Decision) -> list[MarkdownTextObject]:
+    if decision.confidence is None:
+        return []
+    return [MarkdownTextObject(text=f"*Decider's confidence*\n{decision.confidence}%")]
+
+
 def build_decision_card(record: DecisionRecord) -> Message:
     """The card for a decision: what, why, type, decider, status, each person's state, buttons."""
     decision = record.decision
@@ -191,6 +216,7 @@ def build_decision_card(record: DecisionRecord) -> Message:
                 ),
                 MarkdownTextObject(text=f"*Status*\n{describe_status(decision)}"),
                 MarkdownTextObject(text=f"*Recorded by*\n{mention(decision.recorder_id)}"),
+                *_confidence_field(decision),
             ]
         ),
         ContextBlock(
@@ -229,6 +255,15 @@ def build_decision_card(record: DecisionRecord) -> Message:
                 elements=[
                     MarkdownTextObject(text=f"*{ended}:* {safe_mrkdwn(decision.end_reason, 1000)}")
                 ]
+            )
+        )
+    credits = credit_lines(record)[:10]
+    if credits:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=truncate("*Dissent that proved right*\n" + "\n".join(credits), 3000)
+                )
             )
         )
     blocks.append(DividerBlock())

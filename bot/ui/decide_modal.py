@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
     Option,
     PlainTextInputElement,
     RadioButtonsElement,
+    StaticSelectElement,
     UserMultiSelectElement,
     UserSelectElement,
 )
@@ -43,7 +44,7 @@ from bot.services.decisions import (
     TITLE_MAX,
 )
 from bot.ui.text import format_date, mention, quote
-from storage.models import DecisionType
+from storage.models import CONFIDENCE_LEVELS, DecisionType
 from storage.repository import DecisionRecord
 
 TYPE_OPTIONS = [
@@ -245,6 +246,27 @@ def _date_blocks(state: DecideModalState) -> list[Block]:
     return blocks
 
 
+CONFIDENCE_WORDS = {50: "a coin toss", 90: "near certain"}
+
+
+def _confidence_block() -> InputBlock:
+    options = [
+        _option(
+            str(level),
+            f"{level}%" + (f" ({CONFIDENCE_WORDS[level]})" if level in CONFIDENCE_WORDS else ""),
+        )
+        for level in CONFIDENCE_LEVELS
+    ]
+    return InputBlock(
+        block_id=BlockId.CONFIDENCE,
+        label="How sure are you that this is right?",
+        optional=True,
+        hint="Checked against how it turns out at each look back: /decide stats shows "
+        "how well your confidence matches.",
+        element=StaticSelectElement(action_id=INPUT, options=options, placeholder="Say how sure"),
+    )
+
+
 def wording_blocks(title: str, what_and_why: str, options: str | None) -> list[Block]:
     """What a decision says: its title, what and why, and the options considered."""
     return [
@@ -343,6 +365,7 @@ def build_decide_modal(state: DecideModalState) -> dict[str, Any]:
     if state.type_choice == NOT_SURE:
         blocks += _question_blocks(state)
     blocks += _date_blocks(state)
+    blocks.append(_confidence_block())
     view = View(
         type="modal",
         callback_id=ViewId.DECIDE,

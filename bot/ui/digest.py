@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import (
 from bot.services.classification import TYPE_LABEL
 from bot.services.digest import LIST_MAX, DigestData, Metrics
 from bot.ui.card import describe_status
+from bot.ui.credit import called_it
 from bot.ui.revisits import DISPOSITION_DONE, OUTCOME_LABEL
 from bot.ui.text import Message, block_dicts, format_date, mention, quoted_title
 from storage.models import Decision, DecisionType
@@ -60,6 +61,11 @@ def _metric_lines(now: Metrics, before: Metrics) -> str:
             "Type 2 decisions decided the day they were raised",
             _percent(now.type2_decided_same_day),
             _percent(before.type2_decided_same_day),
+        ),
+        (
+            "Doors called right, at the looks back that said",
+            _percent(now.doors_called_right),
+            _percent(before.doors_called_right),
         ),
     ]
     return "\n".join(f"• {name}: *{this}* (last week {last})" for name, this, last in rows)
@@ -126,6 +132,14 @@ def build_digest(data: DigestData) -> Message:
                 f"{quoted_title(title, TITLE_SHOWN)}: {mention(r.recorded_by)} {DISPOSITION_DONE[r.disposition]}"
                 + (f"; {OUTCOME_LABEL[r.outcome].split(':')[0].lower()}" if r.outcome else "")
                 for r, title in data.reviews
+            ],
+            None,
+        ),
+        (
+            "Dissent that proved right",
+            [
+                f"{called_it(dissent)} on {quoted_title(title, TITLE_SHOWN)}"
+                for dissent, title in data.proved_right
             ],
             None,
         ),

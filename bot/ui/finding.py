@@ -21,7 +21,14 @@ from bot.ids import Action
 from bot.services.classification import TYPE_LABEL
 from bot.services.finding import HOME_PAGE, FullDecision, HomeData, HomeSection
 from bot.ui.card import commit_buttons, describe_people, describe_status
-from bot.ui.revisits import DISPOSITION_DONE, OUTCOME_LABEL, build_revisit_actions
+from bot.ui.credit import CALLED_IT, describe_call
+from bot.ui.revisits import (
+    DISPOSITION_DONE,
+    DOOR_CALL_SAID,
+    OUTCOME_LABEL,
+    build_revisit_actions,
+)
+from bot.ui.stats import describe_dissent_record
 from bot.ui.text import Message, block_dicts, format_date, mention, quoted_title, safe_mrkdwn
 from storage.finding import SEARCH_COUNT_MAX, Found
 from storage.models import SYSTEM_ACTOR, Decision, DecisionEvent, Dissent
@@ -128,11 +135,16 @@ def _dissent_text(dissent: Dissent) -> str:
     text = f"{mention(dissent.user_id)} disagreed: {safe_mrkdwn(dissent.reason, 600)}"
     if dissent.would_change_mind:
         text += f"\n_What would change their mind:_ {safe_mrkdwn(dissent.would_change_mind, 300)}"
+    if dissent.prediction:
+        text += f"\n_What would show they were right:_ {safe_mrkdwn(dissent.prediction, 300)}"
     if dissent.answered_at:
         text += f"\n*Answer* ({mention(dissent.answered_by or '')}): heard: "
         text += f"{safe_mrkdwn(dissent.heard or '', 400)}; weighed: {safe_mrkdwn(dissent.weighed or '', 400)}"
     else:
         text += "\n_Not answered yet._"
+    call = describe_call(dissent)
+    if call:
+        text += f"\n{call}"
     return text
 
 
@@ -163,6 +175,7 @@ def build_full_decision(full: FullDecision, link: Linker) -> Message:
             text=MarkdownTextObject(
                 text=f"{TYPE_LABEL[decision.decision_type]} · {describe_status(decision)} · "
                 f"decider {mention(decision.decider_id)} · <#{decision.channel_id}>"
+                + (f" · {decision.confidence}% sure" if decision.confidence else "")
                 + (f" · <{url}|the card>" if url else "")
             )
         ),
@@ -203,6 +216,9 @@ def build_full_decision(full: FullDecision, link: Linker) -> Message:
         line = f"*{format_date(review.due_on)}:* {mention(review.recorded_by)} {DISPOSITION_DONE[review.disposition]}"
         if review.outcome:
             line += f". Were we right? {OUTCOME_LABEL[review.outcome]}"
+        if review.door_called_right is not None:
+            said = DOOR_CALL_SAID[(decision.decision_type, review.door_called_right)]
+            line += f"; {said}"
         if review.learned:
             line += f". Learned: {safe_mrkdwn(review.learned, 500)}"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=line[:2900])))
@@ -291,6 +307,11 @@ def build_home(data: HomeData, link: Linker) -> dict[str, Any]:
     for section in HomeSection:
         found = data.sections[section]
         if section is HomeSection.OWNED:
+            if data.dissent.called:
+                record = describe_dissent_record(data.dissent)
+                blocks.append(
+                    ContextBlock(elements=[MarkdownTextObject(text=f"{CALLED_IT} {record}")])
+                )
             blocks.append(DividerBlock())
         if not found.decisions and section in (
             HomeSection.ASKING_COMMITMENT,

@@ -23,8 +23,9 @@ from bot.ids import Block as BlockId
 from bot.ids import View as ViewId
 from bot.parsing import UnreadablePayload, is_number, read_metadata, require_day
 from bot.services.classification import DOOR, TYPE_LABEL
-from bot.services.dissent import ANSWER_MAX, REASON_MAX, WOULD_CHANGE_MAX
+from bot.services.dissent import ANSWER_MAX, PREDICTION_MAX, REASON_MAX, WOULD_CHANGE_MAX
 from bot.services.endings import WITHDRAW_REASON_MAX
+from bot.ui.card import next_look_name
 from bot.ui.text import mention, quote, safe_mrkdwn
 from storage.models import Decision, DecisionType, Dissent
 
@@ -76,7 +77,8 @@ def about(decision: Decision) -> SectionBlock:
 
 
 def build_dissent_modal(decision: Decision) -> dict[str, Any]:
-    """Asks why the person disagrees and what would change their mind."""
+    """Asks why the person disagrees, what would change their mind, and what would show
+    they were right (a prediction the decider calls at the revisit)."""
     assert decision.id is not None
     return modal(
         ViewId.DISSENT,
@@ -91,7 +93,7 @@ def build_dissent_modal(decision: Decision) -> dict[str, Any]:
                 element=PlainTextInputElement(
                     action_id=INPUT, multiline=True, max_length=REASON_MAX
                 ),
-                hint=f"Posted in the decision's thread; {mention(decision.decider_id)} is asked to answer it.",
+                hint="Posted in the decision's thread; the decider is asked to answer it.",
             ),
             InputBlock(
                 block_id=BlockId.DISSENT_WOULD_CHANGE,
@@ -100,6 +102,19 @@ def build_dissent_modal(decision: Decision) -> dict[str, Any]:
                 element=PlainTextInputElement(
                     action_id=INPUT, multiline=True, max_length=WOULD_CHANGE_MAX
                 ),
+            ),
+            InputBlock(
+                block_id=BlockId.DISSENT_PREDICTION,
+                label="What would show you were right?",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=INPUT,
+                    multiline=True,
+                    max_length=PREDICTION_MAX,
+                    placeholder="Ops cost goes over 2 days a month by March",
+                ),
+                hint=f"A prediction that can be checked. At the {next_look_name(decision)}, the "
+                "decider says whether it came true, and the record credits you if it did.",
             ),
         ],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -22,11 +23,20 @@ from bot.ids import INPUT, Action
 from bot.ids import Block as BlockId
 from bot.ids import View as ViewId
 from bot.parsing import read_day, read_number
-from bot.services.revisits import LEARNED_MAX, REASON_MAX
+from bot.services.revisits import LEARNED_MAX, REASON_MAX, dissents_to_call
 from bot.ui.card import commit_buttons, next_look_name
+from bot.ui.credit import CALL_LABEL, called_it
 from bot.ui.modals import about, modal, modal_metadata
 from bot.ui.text import Message, block_dicts, format_date, mention, quoted_title, safe_mrkdwn
-from storage.models import Decision, DecisionType, Disposition, Outcome, Stance
+from storage.models import (
+    Decision,
+    DecisionType,
+    Disposition,
+    Dissent,
+    DissentCall,
+    Outcome,
+    Stance,
+)
 from storage.repository import DecisionRecord
 
 WERE_WE_RIGHT = "Were we right?"
@@ -35,6 +45,27 @@ OUTCOME_LABEL = {
     Outcome.PARTLY: "Partly right",
     Outcome.WRONG: "Wrong: we would decide differently now",
 }
+# The door question: Type 2 asks whether undoing was as cheap as thought, Type 1 whether it
+# was one-way at all. Either "yes" means the door was called right.
+DOOR_QUESTION = {
+    DecisionType.TYPE_2: (
+        "Was it as cheap to undo as we thought?",
+        [("yes", "Yes"), ("no", "No: undoing it would have cost more than we thought")],
+    ),
+    DecisionType.TYPE_1: (
+        "Looking back, was this really a one-way door?",
+        [("yes", "Yes: it couldn't have been undone cheaply"), ("no", "No: it was a two-way door")],
+    ),
+}
+DOOR_CALLED_RIGHT = "yes"
+DOOR_CALL_SAID = {
+    (DecisionType.TYPE_2, True): "the door was called right: as cheap to undo as we thought",
+    (DecisionType.TYPE_2, False): "the door was called wrong: dearer to undo than we thought",
+    (DecisionType.TYPE_1, True): "the door was called right: it really was one-way",
+    (DecisionType.TYPE_1, False): "the door was called wrong: it was a two-way door",
+}
+# Two blocks each in a modal of at most 100: the longest-waiting are asked about first.
+DISSENTS_CALLED_MAX = 20
 DISPOSITION_DONE = {
     Disposition.KEEP: "kept it",
     Disposition.REVERSE: "reversed it",
@@ -117,14 +148,22 @@ def build_revisit_thread_line(record: DecisionRecord) -> Message:
 
 
 def build_revisited_line(
-    record: DecisionRecord, actor_id: str, disposition: Disposition
+    record: DecisionRecord,
+    actor_id: str,
+    disposition: Disposition,
+    proved_right: Sequence[Dissent] = (),
 ) -> Message:
+    """In the thread: what the revisit decided, and the credit for dissent that proved right."""
     decision = record.decision
     look = next_look_name(decision)
     line = f"{mention(actor_id)} held the {look} and {DISPOSITION_DONE[disposition]}"
     if decision.revisit_on:
         line += f"; next {look} on {format_date(decision.revisit_on)}"
-    return Message(text=line + ".")
+    lines = [line + "."]
+    for dissent in proved_right:
+        said = dissent.prediction or dissent.reason
+        lines.append(f"{called_it(dissent)}: {safe_mrkdwn(said, 1500)}")
+    return Message(text="\n".join(lines))
 
 
 def build_superseded_line(new: DecisionRecord, actor_id: str) -> Message:
@@ -195,6 +234,56 @@ def build_dissent_reminder(record: DecisionRecord) -> Message:
     return Message(text=text, blocks=block_dicts(blocks))
 
 
+def dissent_call_block_id(dissent_id: int) -> str:
+    return f"{BlockId.DISSENT_CALL_PREFIX}{dissent_id}"
+
+
+def _dissent_call_blocks(record: DecisionRecord) -> list[Block]:
+    """Each dissent not called yet, with what it predicted: did it prove right?"""
+    dissents = dissents_to_call(record)[:DISSENTS_CALLED_MAX]
+    if not dissents:
+        return []
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text="*The dissent, and whether it proved right*\nA dissent that came true "
+                "is credited on the card and in the thread, and its author is told."
+            )
+        )
+    ]
+    for dissent in dissents:
+        assert dissent.id is not None
+        text = f"{mention(dissent.user_id)} disagreed: {safe_mrkdwn(dissent.reason, 900)}"
+        if dissent.prediction:
+            text += f"\n*What would show they were right:* {safe_mrkdwn(dissent.prediction, 900)}"
+        blocks += [
+            SectionBlock(text=MarkdownTextObject(text=text)),
+            InputBlock(
+                block_id=dissent_call_block_id(dissent.id),
+                label="Did it come true?",
+                optional=True,
+                element=RadioButtonsElement(
+                    action_id=INPUT,
+                    options=[Option(value=c, label=CALL_LABEL[c]) for c in DissentCall],
+                ),
+            ),
+        ]
+    return blocks
+
+
+def build_called_it_notice(record: DecisionRecord, dissent: Dissent) -> Message:
+    """Told privately to a dissenter whose dissent the decider judged to have come true."""
+    look = next_look_name(record.decision)
+    text = (
+        f"You called it. At the {look} of {_title(record)}, {mention(record.decision.decider_id)} "
+        "judged that your dissent came true. It is credited to you on the decision's card and "
+        "in its record."
+    )
+    return Message(
+        text=text, blocks=block_dicts([SectionBlock(text=MarkdownTextObject(text=text))])
+    )
+
+
 def build_revisit_modal(
     record: DecisionRecord, due_on: date, disposition: Disposition
 ) -> dict[str, Any]:
@@ -224,7 +313,17 @@ def build_revisit_modal(
                 else None,
             )
         )
+    question, answers = DOOR_QUESTION[record.decision.decision_type]
     fields += [
+        InputBlock(
+            block_id=BlockId.REVISIT_DOOR,
+            label=question,
+            optional=True,
+            element=RadioButtonsElement(
+                action_id=INPUT,
+                options=[Option(value=value, label=label) for value, label in answers],
+            ),
+        ),
         InputBlock(
             block_id=BlockId.REVISIT_OUTCOME,
             label=WERE_WE_RIGHT,
@@ -240,6 +339,7 @@ def build_revisit_modal(
             optional=True,
             element=PlainTextInputElement(action_id=INPUT, multiline=True, max_length=LEARNED_MAX),
         ),
+        *_dissent_call_blocks(record),
     ]
     titles = {
         Disposition.KEEP: "Keep",

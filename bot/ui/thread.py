@@ -68,6 +68,8 @@ def build_dissent_message(decision: Decision, dissent: Dissent) -> Message:
     body = f"*{mention(dissent.user_id)} disagrees*\n{quote(dissent.reason, 2000)}"
     if dissent.would_change_mind:
         body += f"\n*What would change their mind:* {safe_mrkdwn(dissent.would_change_mind, 700)}"
+    if dissent.prediction:
+        body += f"\n*What would show they were right:* {safe_mrkdwn(dissent.prediction, 700)}"
     ask = f"{mention(decision.decider_id)}, please answer this before asking for a commitment."
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=body)),

@@ -96,3 +96,29 @@ async def test_dissent_and_its_answer_show_in_the_metrics(bot: BotUnderTest) -> 
     text = blocks_text(digests(bot, CHANNEL)[0]["blocks"])  # type: ignore[arg-type]
     assert f"<@{BOB}> on \u201cAdopt trunk-based development\u201d" in text
     assert "Dissent answered within 24 hours: *0%*" in text
+
+
+async def test_a_quiet_week_still_gets_a_digest_when_something_waits(bot: BotUnderTest) -> None:
+    """Only news from before: an overdue revisit, or dissent nobody answered. A channel with
+    nothing new and nothing waiting gets no digest."""
+    dissent_channel = "C0000DISSENT"
+    for channel in (QUIET, dissent_channel):
+        bot.stand_in.add_channel(channel)
+    await record_decision(bot, stakeholders=[], kind="type2")  # revisit due Wed 23 Dec
+    await record_decision(bot, stakeholders=[], kind="type1", channel=QUIET)
+    card = await record_decision(bot, stakeholders=[BOB], kind="type1", channel=dissent_channel)
+    await bot.click(card, Action.OPEN_DISSENT, user=BOB, channel=dissent_channel)
+    await bot.submit(bot.latest_view(BOB), {Block.DISSENT_REASON: "Too early."}, user=BOB)
+
+    monday = DIGEST_TIME + timedelta(weeks=4)  # 28 Dec: nothing happened from 21 to 28 Dec
+    await sweep_at(bot, monday + timedelta(minutes=1))
+
+    (overdue,) = digests(bot, CHANNEL)
+    assert "*Revisits overdue*\n• \u201cAdopt trunk-based development\u201d, due" in blocks_text(
+        overdue["blocks"]  # type: ignore[arg-type]
+    )
+    (waiting,) = digests(bot, dissent_channel)
+    assert f"*Dissent waiting for the decider's answer*\n• <@{BOB}>" in blocks_text(
+        waiting["blocks"]  # type: ignore[arg-type]
+    )
+    assert digests(bot, QUIET) == []

@@ -205,7 +205,7 @@ def an_export(**changes: object) -> dict[str, object]:
     [
         ([1, 2], "That file holds a JSON list, not a decisionbot export"),
         ({"decisions": []}, "not a decisionbot export"),
-        (an_export(version=9), "version 9; decisionbot has written versions 1 and 2"),
+        (an_export(version=9), "version 9; decisionbot has written versions 1, 2 and 3"),
         (an_export(decisions={"a": 1}), "Nothing was imported: `decisions` is not a list"),
         (an_export(decisions=["x"]), "decision 1 of 1 is not a record (it is str)"),
         (

@@ -89,8 +89,11 @@ async def test_work_that_came_due_while_the_bot_was_down_is_sent_when_it_starts(
 ) -> None:
     await record_decision(bot, stakeholders=[BOB], kind="type2")
     at(bot, REVISIT_DAY + timedelta(days=5))  # back after five days away (a Monday)
-    assert (await sweeper(bot).sweep()).sent == 1
+    # The revisit, and the channel's digest: the revisit is overdue by the digest's day.
+    assert (await sweeper(bot).sweep()).sent == 2
     assert len(direct_messages(bot, ALICE)) == 1
+    [digest] = bot.stand_in.channel_messages(CHANNEL)[1:]
+    assert "Revisits overdue" in str(digest["blocks"])
 
 
 async def test_a_rate_limited_send_waits_and_arrives_once(bot: BotUnderTest) -> None:
@@ -347,11 +350,17 @@ async def test_a_shutdown_mid_sweep_finishes_the_send_in_flight_and_gives_the_re
         await record_decision(bot, stakeholders=[], kind="type2", title=title)
     at(bot, REVISIT_DAY)
     slow_first = iter([1.0])  # Slack takes a second over the first revisit
-    bot.stand_in.delays["chat.postMessage"] = lambda: next(slow_first, 0.0)
+    in_flight = asyncio.Event()
+
+    def first_is_slow() -> float:
+        in_flight.set()
+        return next(slow_first, 0.0)
+
+    bot.stand_in.delays["chat.postMessage"] = first_is_slow
     stopping = sweeper(bot, "process-a")
 
     job = asyncio.create_task(stopping.sweep())
-    await asyncio.sleep(0.3)  # the first revisit is on its way to Slack
+    await asyncio.wait_for(in_flight.wait(), timeout=10)  # the first revisit reached Slack
     job.cancel()  # as the scheduler's job is, at shutdown
     await stopping.stop(within_seconds=5)
 

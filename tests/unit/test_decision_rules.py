@@ -83,3 +83,11 @@ def test_dates_must_fit_the_type() -> None:
 def test_too_many_stakeholders() -> None:
     people = [f"U{i:04d}" for i in range(31)]
     assert errors_of(stakeholder_ids=people) == {"stakeholders": "Ask at most 30 people to commit."}
+
+
+def test_confidence_is_one_of_the_levels_or_unsaid() -> None:
+    assert validate_draft(draft(confidence=80), NOW).confidence == 80
+    assert validate_draft(draft(), NOW).confidence is None
+    assert errors_of(confidence=55) == {
+        "confidence": "Pick a confidence of 50%, 60%, 70%, 80%, 90%, or leave it empty."
+    }

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps, deps_of
 from bot.listeners.commands.finding import answer_finding
+from bot.listeners.commands.stats import WEEKS_WANTED, answer_stats, is_stats
 from bot.listeners.modal_work import open_modal
 from bot.listeners.payload import reply_to
 from bot.services.decisions import TITLE_MAX
@@ -31,6 +32,7 @@ TAKES_NO_OPTIONS = {
     "show": "`/decide show` takes a decision's number, as in `/decide show 42`.",
     "search": "`/decide search` takes the words to look for, as in `/decide search billing`; "
     "it has no options.",
+    "stats": WEEKS_WANTED,
 }
 
 
@@ -141,6 +143,9 @@ async def handle_decide(
     verb, _, rest = text.partition(" ")
     if verb.lower() in TAKES_NO_OPTIONS and rest.strip().startswith("-"):
         await ack(text=TAKES_NO_OPTIONS[verb.lower()], response_type="ephemeral")
+        return
+    if is_stats(verb.lower(), rest.strip()):
+        await answer_stats(ack, command, deps, client, respond, rest.strip())
         return
     if is_finding(verb.lower(), rest.strip()):
         await answer_finding(ack, command, deps, client, respond, verb.lower(), rest)

@@ -27,6 +27,7 @@ async def handle_dissent_submission(
         decision_id=read_modal_metadata(view.get("private_metadata", ""), "decision_id"),
         reason=text_value(view, Block.DISSENT_REASON),
         would_change_mind=text_value(view, Block.DISSENT_WOULD_CHANGE),
+        prediction=text_value(view, Block.DISSENT_PREDICTION),
         now=deps.now(),
     )
     await ack()

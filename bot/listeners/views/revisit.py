@@ -12,10 +12,13 @@ from bot.ids import Block
 from bot.listeners.actor import actor_of
 from bot.listeners.forms import selected_date, selected_value, text_value
 from bot.listeners.payload import user_id_of
+from bot.parsing import UnreadablePayload, read_number
 from bot.services.revisits import RevisitAnswer, record_revisit
+from bot.slack.calls import PrivateReply, tell_privately
+from bot.slack.failures import log_failed_notice
 from bot.ui.modals import read_modal_date, read_modal_metadata, read_modal_text
-from bot.ui.revisits import build_revisited_line
-from storage.models import Disposition, Outcome
+from bot.ui.revisits import DOOR_CALLED_RIGHT, build_called_it_notice, build_revisited_line
+from storage.models import Disposition, DissentCall, Outcome
 
 
 async def handle_revisit_submission(
@@ -33,9 +36,11 @@ async def handle_revisit_submission(
         reason=text_value(view, Block.REVISIT_REASON) if is_reverse else "",
         outcome=Outcome(outcome) if outcome else None,
         learned=text_value(view, Block.REVISIT_LEARNED),
+        door_called_right=_door_called_right(view),
+        dissent_calls=_dissent_calls(view),
     )
     user_id = user_id_of(body)
-    record = await record_revisit(
+    revisited = await record_revisit(
         deps.db,
         actor_of(deps, client, body),
         decision_id=read_modal_metadata(metadata, "decision_id"),
@@ -44,4 +49,36 @@ async def handle_revisit_submission(
         now=deps.now(),
     )
     await ack()
-    deps.cards.refresh(client, record.decision, build_revisited_line(record, user_id, disposition))
+    record = revisited.record
+    line = build_revisited_line(record, user_id, disposition, revisited.proved_right)
+    deps.cards.refresh(client, record.decision, line)
+    for dissent in revisited.proved_right:
+        deps.followups.start(
+            tell_privately(
+                client, PrivateReply(dissent.user_id), build_called_it_notice(record, dissent)
+            ),
+            on_error=log_failed_notice,
+        )
+
+
+def _door_called_right(view: dict[str, Any]) -> bool | None:
+    answer = selected_value(view, Block.REVISIT_DOOR)
+    return None if answer is None else answer == DOOR_CALLED_RIGHT
+
+
+def _dissent_calls(view: dict[str, Any]) -> dict[int, DissentCall]:
+    """The decider's call on each dissent in the form, by dissent id (those left unmarked are
+    left as they were)."""
+    values = view.get("state", {}).get("values", {})
+    calls: dict[int, DissentCall] = {}
+    for block_id in values if isinstance(values, dict) else ():
+        number = str(block_id).removeprefix(Block.DISSENT_CALL_PREFIX)
+        dissent_id = read_number(number) if number != block_id else None
+        picked = selected_value(view, block_id)
+        if dissent_id is None or picked is None:
+            continue
+        try:
+            calls[dissent_id] = DissentCall(picked)
+        except ValueError:
+            raise UnreadablePayload(f"a call on dissent {dissent_id} of {picked!r}") from None
+    return calls
