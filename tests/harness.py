@@ -21,6 +21,7 @@ from tests.slack_stand_in.requests import (
     FORM,
     app_home_opened_body,
     block_actions_payload,
+    function_executed_body,
     interactive_body,
     message_action_payload,
     signed_headers,
@@ -276,6 +277,21 @@ class BotUnderTest:
         if settle:
             await self.settle()
         return response
+
+    async def run_step(self, callback_id: str, inputs: dict[str, Any]) -> str:
+        """A workflow runs our custom step; returns its execution id (see stand_in.completions)."""
+        execution_id, token = self.stand_in.start_execution()
+        body = function_executed_body(
+            team_id=self.team_id,
+            callback_id=callback_id,
+            inputs=inputs,
+            function_execution_id=execution_id,
+            bot_access_token=token,
+        )
+        response = await self.send(body, content_type="application/json")
+        assert response.status == 200, response.body
+        await self.settle()
+        return execution_id
 
     async def shortcut(self, message: dict[str, Any], *, user: str, channel: str) -> BoltResponse:
         """Runs "Record as decision" on a message."""

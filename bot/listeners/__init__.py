@@ -2,7 +2,7 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.listeners import actions, commands, events, shortcuts, views
+from bot.listeners import actions, commands, events, shortcuts, views, workflow_step
 
 
 def register_all(app: AsyncApp) -> None:
@@ -14,3 +14,4 @@ def register_all(app: AsyncApp) -> None:
     views.register(app)
     events.register(app)
     shortcuts.register(app)
+    workflow_step.register(app)

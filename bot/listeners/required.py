@@ -58,6 +58,11 @@ def what_listeners_lack(body: dict[str, Any]) -> str | None:
             return "event type"
         if event["type"] == "app_home_opened" and not is_user_id(event.get("user")):
             return "event user"
+        if event["type"] == "function_executed" and not (
+            isinstance(event.get("function_execution_id"), str)
+            and isinstance(event.get("inputs"), dict)
+        ):
+            return "function execution id or inputs"
     return None
 
 

@@ -172,3 +172,44 @@ def message_action_payload(
         "message": {"type": "message", **message},
         "response_url": response_url,
     }
+
+
+def function_executed_body(
+    *,
+    team_id: str,
+    callback_id: str,
+    inputs: dict[str, Any],
+    function_execution_id: str,
+    bot_access_token: str,
+) -> str:
+    """A custom step run by a workflow, as bolt-python's tests/scenario_tests_async/test_function.py
+    has it: the step's inputs, its execution id, and a token for this execution only."""
+    return json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": team_id,
+            "api_app_id": "A0001",
+            "event": {
+                "type": "function_executed",
+                "function": {
+                    "id": "Fn0001",
+                    "callback_id": callback_id,
+                    "title": "Record a decision",
+                    "type": "app",
+                    "app_id": "A0001",
+                    "date_updated": int(time.time()),
+                },
+                "inputs": inputs,
+                "function_execution_id": function_execution_id,
+                "workflow_execution_id": "Wx" + function_execution_id[2:],
+                "event_ts": f"{time.time():.6f}",
+                "bot_access_token": bot_access_token,
+            },
+            "type": "event_callback",
+            "event_id": f"Ev{function_execution_id}",
+            "event_time": int(time.time()),
+            "authorizations": [
+                {"team_id": team_id, "user_id": "U0BOT", "is_bot": True, "enterprise_id": None}
+            ],
+        }
+    )

@@ -77,6 +77,9 @@ class SlackStandIn:
     # chat.update can then land before an earlier one, a shutdown can come mid-send.
     delays: dict[str, Callable[[], float]] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_urls
+    # Custom steps a workflow is running: execution id -> its token, good until it completes.
+    executions: dict[str, str] = field(default_factory=dict)
+    completions: dict[str, dict[str, Any]] = field(default_factory=dict)  # execution id -> how
     warnings: list[str] = field(default_factory=list)
     _failures: dict[str, Failure] = field(default_factory=dict)
     _triggers: dict[str, tuple[float, str]] = field(default_factory=dict)  # id -> (issued, user)
@@ -106,6 +109,13 @@ class SlackStandIn:
         trigger_id = f"{next(self._ids)}.{int(time.time())}.stand-in"
         self._triggers[trigger_id] = (self.clock(), user_id)
         return trigger_id
+
+    def start_execution(self) -> tuple[str, str]:
+        """A custom step's execution id and its token, as Slack issues them for one run."""
+        number = next(self._ids)
+        execution_id, token = f"Fx{number:08d}", f"xwfp-stand-in-{number}"
+        self.executions[execution_id] = token
+        return execution_id, token
 
     def response_url(self) -> str:
         return f"{self.base_url}/response/{next(self._ids)}"
@@ -194,7 +204,8 @@ class SlackStandIn:
         args = await self._arguments(request)
         self.calls.append((method, args))
         self.called_at.append(time.time())
-        if request.headers.get("Authorization") != f"Bearer {self.token}":
+        live_tokens = {self.token, *self.executions.values()}
+        if request.headers.get("Authorization", "").removeprefix("Bearer ") not in live_tokens:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         failure = self._failures.get(method)
         if failure is not None and failure.remaining > 0:
@@ -413,6 +424,31 @@ class SlackStandIn:
             key: page,
             "response_metadata": {"next_cursor": str(start + limit) if more else ""},
         }
+
+    def _complete_execution(self, args: dict[str, Any], how: dict[str, Any]) -> dict[str, Any]:
+        """functions.completeSuccess and completeError: once per execution, which then ends
+        (its token with it)."""
+        execution_id = args.get("function_execution_id", "")
+        if execution_id in self.completions:
+            return {"ok": False, "error": "execution_not_in_running_state"}
+        if execution_id not in self.executions:
+            return {"ok": False, "error": "function_execution_not_found"}
+        self.completions[execution_id] = how
+        del self.executions[execution_id]
+        return {"ok": True}
+
+    def _functions_completeSuccess(self, args: dict[str, Any]) -> dict[str, Any]:
+        outputs = args.get("outputs")
+        if isinstance(outputs, str):
+            outputs = json.loads(outputs)
+        if not isinstance(outputs, dict):
+            return {"ok": False, "error": "parameter_validation_failed"}
+        return self._complete_execution(args, {"outputs": outputs})
+
+    def _functions_completeError(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(args.get("error"), str) or not args["error"]:
+            return {"ok": False, "error": "invalid_arguments"}
+        return self._complete_execution(args, {"error": args["error"]})
 
     def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         channel_id, ts = args.get("channel", ""), args.get("message_ts", "")

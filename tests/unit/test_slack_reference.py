@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from bot.ids import Shortcut
+from bot.listeners.workflow_step import INPUT_TITLES, RECORD_A_DECISION
 from bot.slack.request import is_signed
 from tests.slack_stand_in.requests import slack_signature
 
@@ -62,7 +63,10 @@ def test_manifest_declares_what_the_bot_uses_and_no_more() -> None:
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/decide"]
     assert manifest["features"]["shortcuts"][0]["callback_id"] == Shortcut.RECORD_AS_DECISION
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "function_executed",
+    ]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
         "commands",
@@ -72,3 +76,15 @@ def test_manifest_declares_what_the_bot_uses_and_no_more() -> None:
         "channels:read",  # conversations.members / info, users.conversations: who may see what
         "groups:read",  # the same for private channels
     }
+
+
+def test_the_workflow_step_is_declared_as_slack_requires_of_a_bolt_apps_custom_step() -> None:
+    manifest = yaml.safe_load((ROOT / "manifest.yaml").read_text())
+    assert manifest["_metadata"]["major_version"] == 2  # functions take properties / required
+    settings = manifest["settings"]
+    assert settings["org_deploy_enabled"] is True and settings["function_runtime"] == "remote"
+    step = manifest["functions"][RECORD_A_DECISION]
+    assert set(step["input_parameters"]["properties"]) == set(INPUT_TITLES)
+    for name, title in INPUT_TITLES.items():
+        assert step["input_parameters"]["properties"][name]["title"] == title
+    assert set(step["output_parameters"]["properties"]) == {"decision_number", "card_permalink"}
