@@ -314,13 +314,21 @@ class DecisionReview(SQLModel, table=True):
 
 
 class ChannelSettings(SQLModel, table=True):
-    """A channel's choices: for now, whether it gets the weekly digest."""
+    """A channel's choices: whether it gets the weekly digest, and its decision log canvas.
+
+    The canvas is kept current by the sweeps of every process: one at a time holds it (the
+    lease) and redraws it whenever the channel's history has moved past what it shows.
+    """
 
     team_id: str = Field(primary_key=True, max_length=32)
     channel_id: str = Field(primary_key=True, max_length=32)
     digest_enabled: bool = True
     updated_by: str = Field(max_length=32)
     updated_at: datetime = utc_column()
+    canvas_id: str | None = Field(default=None, max_length=32)
+    canvas_on: bool = False
+    canvas_shows_event: int = 0  # the newest history event of the channel's it shows
+    canvas_lease_until: datetime | None = utc_column(nullable=True)
 
 
 class SlackBudget(SQLModel, table=True):

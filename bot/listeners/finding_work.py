@@ -10,18 +10,12 @@ from bot.deps import Deps
 from bot.listeners.payload import team_id_of, user_id_of
 from bot.services.finding import HomeSection, home_data
 from bot.slack.channel_access import SlackAsker
-from bot.ui.finding import Linker, build_home, card_link
+from bot.slack.links import links
+from bot.ui.finding import build_home
 
 
 def asker_of(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> SlackAsker:
     return SlackAsker(client, deps.access, team_id_of(body), user_id_of(body))
-
-
-async def links(deps: Deps, client: AsyncWebClient) -> Linker:
-    """Links to cards, from the workspace's URL (asked of Slack once per process)."""
-    if deps.workspace_url is None:
-        deps.workspace_url = str((await client.auth_test()).get("url") or "")
-    return card_link(deps.workspace_url)
 
 
 async def publish_home(

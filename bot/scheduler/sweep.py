@@ -27,6 +27,7 @@ from bot.services.due_work import (
 )
 from bot.services.errors import NotFound
 from bot.slack.calls import PrivateReply, post_in_thread, tell_privately, time_zone_of
+from bot.slack.canvases import CanvasKeeper
 from bot.slack.cards import CardNotPostable
 from bot.ui.digest import build_digest
 from bot.ui.revisits import (
@@ -56,6 +57,7 @@ class SweepReport:
     dropped: int = 0  # no longer needed: answered, committed, closed or deleted
     decided: int = 0  # Type 1 decisions whose commit-by date passed
     cards_drawn: int = 0  # cards Slack had refused to post or update, drawn now
+    canvases_drawn: int = 0  # decision log canvases brought up to date
     failed: list[str] = field(default_factory=list)
 
 
@@ -131,6 +133,8 @@ class Sweeper:
                     continue
                 await self._send(work, report)
         await self._draw_owed_cards(report)
+        if not self._stopping:
+            report.canvases_drawn = await CanvasKeeper(self.deps).redraw_behind(self.client)
         return report
 
     async def _draw_owed_cards(self, report: SweepReport) -> None:

@@ -5,6 +5,7 @@ HELP_TEXT = """*decisionbot* keeps a log of decisions and who committed to them.
 • `/decide Move billing to Postgres` opens it with the title filled in.
 • `/decide list` shows this channel's decisions; `/decide search <words>` searches the channels you're in; `/decide show <id>` shows one decision in full.
 • `/decide digest` shows this channel's digest of the last seven days, privately; `/decide digest off` and `/decide digest on` turn the weekly one off and on.
+• `/decide canvas on` adds a *Decision log* canvas to this channel, a table of its decisions kept current as they change; `/decide canvas off` stops updating it.
 • `/decide stats` shows, privately, how well deciders' confidence matched how decisions turned out, how often doors were called right, and whose dissent proved right, over 12 weeks (`/decide stats 26` for 26).
 • `/decide help` shows this.
 

@@ -32,6 +32,7 @@ class Channel:
     bot_is_member: bool = True
     is_archived: bool = False
     members: set[str] | None = None  # None: everyone is a member
+    canvas_id: str | None = None  # its channel canvas, once made
 
 
 @dataclass
@@ -80,6 +81,9 @@ class SlackStandIn:
     # Custom steps a workflow is running: execution id -> its token, good until it completes.
     executions: dict[str, str] = field(default_factory=dict)
     completions: dict[str, dict[str, Any]] = field(default_factory=dict)  # execution id -> how
+    # Canvases by id: {"title", "markdown", "channel_id", "kind": "channel" or "tabbed"}.
+    canvases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    channel_canvases_allowed: bool = True  # False: the workspace's plan has no channel canvases
     warnings: list[str] = field(default_factory=list)
     _failures: dict[str, Failure] = field(default_factory=dict)
     _triggers: dict[str, tuple[float, str]] = field(default_factory=dict)  # id -> (issued, user)
@@ -449,6 +453,83 @@ class SlackStandIn:
         if not isinstance(args.get("error"), str) or not args["error"]:
             return {"ok": False, "error": "invalid_arguments"}
         return self._complete_execution(args, {"error": args["error"]})
+
+    @staticmethod
+    def _markdown(args: dict[str, Any]) -> str | None:
+        content = args.get("document_content")
+        if isinstance(content, str):
+            content = json.loads(content)
+        if not isinstance(content, dict) or content.get("type") != "markdown":
+            return None
+        markdown = content.get("markdown")
+        if not isinstance(markdown, str) or len(markdown) > 1_048_576:  # Slack's 1 MiB
+            return None
+        return markdown
+
+    def _new_canvas(self, **canvas: Any) -> dict[str, Any]:
+        canvas_id = f"F{next(self._ids):010d}"
+        self.canvases[canvas_id] = canvas
+        return {"ok": True, "canvas_id": canvas_id}
+
+    def _conversations_canvases_create(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A channel's own canvas: one per channel, not on every plan."""
+        channel = self.channels.get(args.get("channel_id", ""))
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if not channel.bot_is_member:
+            return {"ok": False, "error": "not_in_channel"}
+        if not self.channel_canvases_allowed:
+            return {"ok": False, "error": "team_tier_cannot_create_channel_canvases"}
+        if channel.canvas_id is not None:
+            return {"ok": False, "error": "channel_canvas_already_exists"}
+        markdown = self._markdown(args)
+        if markdown is None:
+            return {"ok": False, "error": "invalid_arguments"}
+        made = self._new_canvas(
+            title=args.get("title"), markdown=markdown, channel_id=channel.id, kind="channel"
+        )
+        channel.canvas_id = made["canvas_id"]
+        return made
+
+    def _canvases_create(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A canvas of the app's own; with channel_id, tabbed in that channel."""
+        channel_id = args.get("channel_id")
+        if channel_id is not None:
+            channel = self.channels.get(channel_id)
+            if channel is None:
+                return {"ok": False, "error": "channel_not_found"}
+            if not channel.bot_is_member:
+                return {"ok": False, "error": "not_in_channel"}
+        markdown = self._markdown(args)
+        if markdown is None:
+            return {"ok": False, "error": "invalid_arguments"}
+        return self._new_canvas(
+            title=args.get("title"), markdown=markdown, channel_id=channel_id, kind="tabbed"
+        )
+
+    def _canvases_edit(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Only the whole-canvas replace decisionbot uses; one change per call, as Slack allows."""
+        canvas = self.canvases.get(args.get("canvas_id", ""))
+        if canvas is None:
+            return {"ok": False, "error": "canvas_not_found"}
+        changes = args.get("changes")
+        if isinstance(changes, str):
+            changes = json.loads(changes)
+        if not isinstance(changes, list) or len(changes) != 1:
+            return {"ok": False, "error": "invalid_arguments"}
+        change = changes[0]
+        markdown = self._markdown(change)
+        if change.get("operation") != "replace" or "section_id" in change or markdown is None:
+            return {"ok": False, "error": "invalid_arguments"}
+        canvas["markdown"] = markdown
+        return {"ok": True}
+
+    def delete_canvas(self, canvas_id: str) -> None:
+        """Someone deletes the canvas in Slack."""
+        del self.canvases[canvas_id]
+        for channel in self.channels.values():
+            if channel.canvas_id == canvas_id:
+                channel.canvas_id = None
 
     def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         channel_id, ts = args.get("channel", ""), args.get("message_ts", "")

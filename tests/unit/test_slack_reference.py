@@ -75,6 +75,7 @@ def test_manifest_declares_what_the_bot_uses_and_no_more() -> None:
         "users:read",
         "channels:read",  # conversations.members / info, users.conversations: who may see what
         "groups:read",  # the same for private channels
+        "canvases:write",  # the channel's decision log canvas
     }
 
 

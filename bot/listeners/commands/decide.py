@@ -10,6 +10,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps, deps_of
+from bot.listeners.commands.canvas import answer_canvas
 from bot.listeners.commands.finding import answer_finding
 from bot.listeners.commands.stats import WEEKS_WANTED, answer_stats, is_stats
 from bot.listeners.modal_work import open_modal
@@ -139,6 +140,9 @@ async def handle_decide(
     words = text.lower().split()
     if words and words[0] == "digest":
         await answer_digest(ack, command, deps, client, respond, words)
+        return
+    if words in (["canvas"], ["canvas", "on"], ["canvas", "off"]):
+        await answer_canvas(ack, command, deps, client, respond, words)
         return
     verb, _, rest = text.partition(" ")
     if verb.lower() in TAKES_NO_OPTIONS and rest.strip().startswith("-"):

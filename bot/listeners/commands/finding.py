@@ -13,12 +13,13 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.listeners.finding_work import asker_of, links
+from bot.listeners.finding_work import asker_of
 from bot.listeners.payload import reply_to
 from bot.parsing import read_number
 from bot.services.errors import InvalidInput
 from bot.services.finding import LIST_PAGE, list_channel, search_decisions, show_decision
 from bot.slack.failures import report_to
+from bot.slack.links import links
 from bot.ui.finding import build_channel_list, build_full_decision, build_search_results
 from bot.ui.text import Message
 
