@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.scheduler.working_hours import next_working_time
 from bot.services import card_draws, decisions
-from bot.services.digest import Week, build_digest_data, weekly_digest_enabled
+from bot.services.digest import Week, build_digest_data, metric_trend, weekly_digest_enabled
 from bot.services.due_work import (
     claim_due_work,
     end_commit_periods,
@@ -29,6 +31,7 @@ from bot.services.errors import NotFound
 from bot.slack.calls import PrivateReply, post_in_thread, tell_privately, time_zone_of
 from bot.slack.canvases import CanvasKeeper
 from bot.slack.cards import CardNotPostable
+from bot.slack.charts import Chart, refused_for_the_chart, upload_chart
 from bot.ui.digest import build_digest
 from bot.ui.revisits import (
     build_commit_reminder,
@@ -203,6 +206,21 @@ class Sweeper:
                 error=f"{type(error).__name__}: {error}",
             )
 
+    async def _post_digest(self, channel_id: str, message: Message, chart: Chart | None) -> Any:
+        if chart is not None:
+            with_chart = chart.beside(message)
+            try:
+                return await self.client.chat_postMessage(
+                    channel=channel_id, text=with_chart.text, blocks=with_chart.blocks
+                )
+            except SlackApiError as error:
+                if not refused_for_the_chart(error):
+                    raise
+                logger.warning("the digest of %s went without its chart: %s", channel_id, error)
+        return await self.client.chat_postMessage(
+            channel=channel_id, text=message.text, blocks=message.blocks
+        )
+
     async def _send_digest(self, work: DueWork, report: SweepReport) -> None:
         db, now = self.deps.db, self.deps.now()
         channel_id = work.channel_id
@@ -213,10 +231,10 @@ class Sweeper:
             return
         week = Week(end=self.deps.digest_schedule.latest_before(now))
         data = await build_digest_data(db, team_id=work.team_id, channel_id=channel_id, week=week)
-        await self.deps.pace.channel_post(work.team_id, channel_id)
         message = build_digest(data)
-        posted = await self.client.chat_postMessage(
-            channel=channel_id, text=message.text, blocks=message.blocks
-        )
+        trend = await metric_trend(db, team_id=work.team_id, channel_id=channel_id, end=week.end)
+        chart = await upload_chart(self.client, trend)
+        await self.deps.pace.channel_post(work.team_id, channel_id)
+        posted = await self._post_digest(channel_id, message, chart)
         await record_sent(db, work=work, owner=self.owner, now=now, message_ts=posted["ts"])
         report.sent += 1

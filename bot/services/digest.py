@@ -230,6 +230,64 @@ async def build_digest_data(
     return await db.read(read)
 
 
+TREND_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    """One week of a channel's input metrics, for the chart of their trend."""
+
+    week: Week
+    metrics: Metrics
+    dissent_proved_right: int
+
+
+async def metric_trend(
+    db: Database, *, team_id: str, channel_id: str, end: datetime, weeks: int = TREND_WEEKS
+) -> list[WeekFigures]:
+    """The channel's input metrics for each of the `weeks` weeks up to `end`, oldest first,
+    measured as the digest measures its week."""
+    ends = [end - WEEK * back for back in reversed(range(weeks))]
+    since = Week(end=ends[0]).start
+
+    def read(session: Session) -> list[WeekFigures]:
+        decisions = queries.channel_decisions(
+            session,
+            team_id=team_id,
+            channel_id=channel_id,
+            since=since,
+            revisits_until=(end + WEEK).date(),
+        )
+        ids = [d.id for d in decisions if d.id is not None]
+        dissents = queries.channel_dissents(
+            session, team_id=team_id, channel_id=channel_id, since=since
+        )
+        reviews = queries.channel_reviews(
+            session, team_id=team_id, channel_id=channel_id, due_since=since.date()
+        )
+        full = queries.full_commitments(
+            session, team_id=team_id, channel_id=channel_id, since=since
+        )
+        changed = queries.type_changes(session, team_id=team_id, decision_ids=ids)
+        proved = outcomes.dissent_proved_right(
+            session, outcomes.Scope(team_id, channel_id=channel_id), since=since, until=end
+        )
+        voiced, looked_back = [d for d, _ in dissents], [r for r, _ in reviews]
+        figures = []
+        for week_end in ends:
+            week = Week(end=week_end)
+            figures.append(
+                WeekFigures(
+                    week=week,
+                    metrics=_metrics(week, decisions, voiced, looked_back, full, changed),
+                    dissent_proved_right=sum(1 for d, _ in proved if week.holds(d.called_at)),
+                )
+            )
+        return figures
+
+    return await db.read(read)
+
+
 async def set_weekly_digest(
     db: Database, *, team_id: str, channel_id: str, enabled: bool, by: str, now: datetime
 ) -> None:

@@ -122,3 +122,54 @@ async def test_a_quiet_week_still_gets_a_digest_when_something_waits(bot: BotUnd
         waiting["blocks"]  # type: ignore[arg-type]
     )
     assert digests(bot, QUIET) == []
+
+
+def image_of(digest: dict[str, object]) -> dict[str, object]:
+    [image] = [b for b in digest["blocks"] if b["type"] == "image"]  # type: ignore[attr-defined,index]
+    return image  # type: ignore[no-any-return]
+
+
+async def test_the_digest_shows_twelve_weeks_of_metrics_as_a_chart_with_its_figures(
+    bot: BotUnderTest,
+) -> None:
+    card = await record_decision(bot, stakeholders=[BOB], kind="type1")
+    await bot.click(card, Action.OPEN_DISSENT, user=BOB, channel=CHANNEL)
+    await bot.submit(bot.latest_view(BOB), {Block.DISSENT_REASON: "Too early."}, user=BOB)
+    await sweep_at(bot, DIGEST_TIME + timedelta(minutes=1))
+
+    (digest,) = digests(bot, CHANNEL)
+    image = image_of(digest)
+    file_id = image["slack_file"]["id"]  # type: ignore[index]
+    upload = bot.stand_in.uploads[file_id]
+    assert upload["complete"] and upload["data"].startswith(b"\x89PNG")
+    assert upload.get("channel_id") is None  # the bot's own file, shown by the digest
+    # Eleven quiet weeks, then this one's dissent, unanswered: the same 0% the digest gives.
+    expected = "Dissent answered within 24 h: " + ", ".join(["\u2013"] * 11 + ["0%"]) + "."
+    assert expected in str(image["alt_text"])
+    assert "Input metrics for the 12 weeks to Mon 30 Nov 2026, oldest first." in str(
+        image["alt_text"]
+    )
+    assert expected in blocks_text(digest["blocks"])  # type: ignore[arg-type]  (beside it, as text)
+
+
+async def test_a_digest_goes_without_its_chart_when_slack_wont_take_the_file(
+    bot: BotUnderTest,
+) -> None:
+    await record_decision(bot, stakeholders=[BOB], kind="type1")
+    bot.stand_in.fail_next(
+        "files.getUploadURLExternal", status=200, error="ratelimited", retry_after=None
+    )
+    await sweep_at(bot, DIGEST_TIME + timedelta(minutes=1))
+    (digest,) = digests(bot, CHANNEL)
+    assert not [b for b in digest["blocks"] if b["type"] == "image"]  # type: ignore[attr-defined,index]
+    assert "Input metrics" in blocks_text(digest["blocks"])  # type: ignore[arg-type]
+
+
+async def test_decide_stats_shows_the_channels_chart(bot: BotUnderTest) -> None:
+    await record_decision(bot, stakeholders=[BOB], kind="type1")
+    await bot.command("stats", user=ALICE, channel=CHANNEL)
+    await bot.settle()
+    answer = bot.stand_in.responses[-1]
+    [image] = [b for b in answer["blocks"] if b["type"] == "image"]
+    assert bot.stand_in.uploads[image["slack_file"]["id"]]["complete"]
+    assert "Doors called right:" in image["alt_text"]

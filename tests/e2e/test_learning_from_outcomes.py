@@ -131,7 +131,7 @@ async def test_a_prediction_that_came_true_is_credited_on_every_surface(
         m
         for m in bot.stand_in.channel_messages(CHANNEL)
         if str(m["text"]).startswith("Decisions this week")
-        and "Dissent that proved right" in str(m["blocks"])
+        and "*Dissent that proved right*" in str(m["blocks"])
     ]
     shown = blocks_text(digest["blocks"])  # type: ignore[arg-type]
     assert f":dart: <@{CAROL}> called it on \u201cAdopt trunk-based development\u201d" in shown

@@ -126,6 +126,20 @@ def _block(errors: BlockErrors, where: str, block: Any, *, surface: str) -> None
         errors.check(len(action_ids) == len(set(action_ids)), f"{where}: repeated action_id")
         for i, element in enumerate(elements):
             _element(errors, f"{where}.elements[{i}]", element)
+    elif kind == "image":
+        alt_text = block.get("alt_text")
+        errors.check(
+            isinstance(alt_text, str) and 1 <= len(alt_text) <= 2000,
+            f"{where}: image needs alt_text of 1 to 2000 characters",
+        )
+        source = [key for key in ("image_url", "slack_file") if key in block]
+        errors.check(len(source) == 1, f"{where}: image needs image_url or slack_file, not both")
+        if "slack_file" in block:
+            file = block["slack_file"]
+            errors.check(
+                isinstance(file, dict) and ("id" in file) != ("url" in file),
+                f"{where}: slack_file needs an id or a url",
+            )
     elif kind == "input":
         errors.check(surface != "message", f"{where}: input blocks belong in modals")
         _text(errors, f"{where}.label", block.get("label"), 2000, plain_only=True)

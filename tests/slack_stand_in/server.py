@@ -84,6 +84,8 @@ class SlackStandIn:
     # Canvases by id: {"title", "markdown", "channel_id", "kind": "channel" or "tabbed"}.
     canvases: dict[str, dict[str, Any]] = field(default_factory=dict)
     channel_canvases_allowed: bool = True  # False: the workspace's plan has no channel canvases
+    # Files uploaded with files.getUploadURLExternal, by id: what was declared and sent.
+    uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     _failures: dict[str, Failure] = field(default_factory=dict)
     _triggers: dict[str, tuple[float, str]] = field(default_factory=dict)  # id -> (issued, user)
@@ -174,6 +176,7 @@ class SlackStandIn:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{id}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -227,6 +230,14 @@ class SlackStandIn:
             await asyncio.sleep(self.delays[method]())
         return web.json_response(handler(args))
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        """Where an upload URL points: takes the file's bytes, once."""
+        upload = self.uploads.get(request.match_info["file_id"])
+        if upload is None or upload["data"] is not None:
+            return web.Response(status=404, text="upload not found")
+        upload["data"] = await request.read()
+        return web.Response(text=f"OK - {len(upload['data'])}")
+
     async def _response_url(self, request: web.Request) -> web.Response:
         self.responses.append(json.loads(await request.text()))
         return web.Response(text="ok")
@@ -252,10 +263,30 @@ class SlackStandIn:
             return None, "is_archived"
         return channel, None
 
+    def _missing_files(self, blocks: Any) -> list[str]:
+        """Images that name a file which isn't a completed upload: Slack refuses those blocks."""
+        named = (
+            [
+                b["slack_file"].get("id")
+                for b in blocks
+                if isinstance(blocks, list)
+                and isinstance(b, dict)
+                and b.get("type") == "image"
+                and isinstance(b.get("slack_file"), dict)
+            ]
+            if isinstance(blocks, list)
+            else []
+        )
+        return [
+            f"slack_file {file_id} is not an uploaded file"
+            for file_id in named
+            if not self.uploads.get(str(file_id), {}).get("complete")
+        ]
+
     def _message_problems(self, args: dict[str, Any]) -> dict[str, Any] | None:
         blocks = args.get("blocks")
         if blocks is not None:
-            problems = check_blocks(blocks, surface="message")
+            problems = check_blocks(blocks, surface="message") + self._missing_files(blocks)
             if problems:
                 return {"ok": False, "error": "invalid_blocks", "errors": problems}
         if not args.get("text"):
@@ -530,6 +561,39 @@ class SlackStandIn:
         for channel in self.channels.values():
             if channel.canvas_id == canvas_id:
                 channel.canvas_id = None
+
+    def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        length = str(args.get("length", ""))
+        if not args.get("filename") or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        if int(length) > 1_000_000_000:
+            return {"ok": False, "error": "file_size_too_large"}  # well past any chart
+        file_id = f"F{next(self._ids):010d}"
+        self.uploads[file_id] = {
+            "filename": args["filename"],
+            "length": int(length),
+            "alt_txt": args.get("alt_txt"),
+            "data": None,
+            "complete": False,
+        }
+        return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    def _files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = args.get("files")
+        if isinstance(files, str):
+            files = json.loads(files)
+        if not isinstance(files, list) or not files:
+            return {"ok": False, "error": "invalid_arguments"}
+        done = []
+        for item in files:
+            upload = self.uploads.get(str(item.get("id")))
+            if upload is None or upload["data"] is None:
+                return {"ok": False, "error": "file_not_found"}
+            if len(upload["data"]) != upload["length"]:
+                return {"ok": False, "error": "file_upload_size_mismatch"}
+            upload.update(complete=True, title=item.get("title"), channel_id=args.get("channel_id"))
+            done.append({"id": item["id"], "title": item.get("title")})
+        return {"ok": True, "files": done}
 
     def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         channel_id, ts = args.get("channel", ""), args.get("message_ts", "")

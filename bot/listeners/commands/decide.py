@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps, deps_of
 from bot.listeners.commands.canvas import answer_canvas
+from bot.listeners.commands.charts import with_chart
 from bot.listeners.commands.finding import answer_finding
 from bot.listeners.commands.stats import WEEKS_WANTED, answer_stats, is_stats
 from bot.listeners.modal_work import open_modal
@@ -74,7 +75,7 @@ async def show_digest(
         return
     week = Week(end=deps.now())
     data = await build_digest_data(deps.db, team_id=team_id, channel_id=channel_id, week=week)
-    message = build_digest(data)
+    message = await with_chart(deps, client, build_digest(data), command, end=week.end)
     await respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
 
 

@@ -10,6 +10,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
+from bot.listeners.commands.charts import with_chart
 from bot.listeners.payload import reply_to
 from bot.parsing import read_number
 from bot.services.outcomes import STATS_WEEKS_DEFAULT, STATS_WEEKS_MAX, stats
@@ -41,6 +42,8 @@ async def _show_stats(
         now=deps.now(),
     )
     message = build_stats(figures, channel_id)
+    if seen:  # the channel's own chart, as its digest shows it
+        message = await with_chart(deps, client, message, command, end=deps.now())
     await respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
 
 
