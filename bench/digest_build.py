@@ -3,7 +3,8 @@
 Seeds a fresh SQLite file (and a fresh PostgreSQL database when TEST_DATABASE_URL names a
 server: run it under tests/with_postgres.sh) with decisions spread over two years in one channel (a third Type 1
 with two stakeholders each, some commitments and dissent, the rest Type 2 with revisit dates),
-then times building the digest's data and its message, as the scheduler does.
+then times building the digest's data and its message, and its chart of 12 weeks of
+metrics, as the scheduler does.
 
     tests/with_postgres.sh .venv/bin/python -m bench.digest_build [--decisions 100000]
 """
@@ -20,7 +21,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, text
 
 from bench.databases import bench_databases
-from bot.services.digest import DigestSchedule, Week, build_digest_data
+from bot.services.digest import DigestSchedule, Week, build_digest_data, metric_trend
+from bot.ui.chart import render_chart
 from bot.ui.digest import build_digest
 from storage.db import Database
 from storage.models import (
@@ -139,16 +141,24 @@ async def measure(database_url: str, count: int) -> None:
     print(f"seeded {count:,} decisions in {time.perf_counter() - started:.1f} s")
 
     week = Week(end=DigestSchedule().latest_before(NOW))
-    timings = []
+    timings, chart_timings = [], []
     for _ in range(5):
         started = time.perf_counter()
         data = await build_digest_data(db, team_id=TEAM, channel_id=CHANNEL, week=week)
         message = build_digest(data)
         timings.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        trend = await metric_trend(db, team_id=TEAM, channel_id=CHANNEL, end=week.end)
+        png = await asyncio.to_thread(render_chart, trend)
+        chart_timings.append(time.perf_counter() - started)
     print(
         f"digest for {count:,} decisions: best {min(timings) * 1000:.0f} ms, "
         f"worst {max(timings) * 1000:.0f} ms of 5 builds; {len(message.blocks)} blocks, "
         f"{len(data.recorded)} recorded this week, {data.revisits_overdue_count:,} revisits overdue"
+    )
+    print(
+        f"its chart (12 weeks of metrics, then the PNG): best {min(chart_timings) * 1000:.0f} ms, "
+        f"worst {max(chart_timings) * 1000:.0f} ms; {len(png):,} bytes"
     )
     print(f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     await db.close()
