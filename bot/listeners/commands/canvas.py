@@ -20,28 +20,25 @@ HOW = (
 MEMBERS_ONLY = "Only this channel's members can turn its decision log canvas on or off."
 
 
-async def _turn_on(
-    deps: Deps, client: AsyncWebClient, command: dict[str, Any], respond: AsyncRespond
+async def _turn(
+    deps: Deps,
+    client: AsyncWebClient,
+    command: dict[str, Any],
+    respond: AsyncRespond,
+    *,
+    on: bool,
 ) -> None:
     team_id, channel_id, user_id = command["team_id"], command["channel_id"], command["user_id"]
+    # Turning it on replaces the "Setting up" note the ack left.
     if not await deps.access.may_see(client, team_id, channel_id, user_id):
-        await respond(text=MEMBERS_ONLY, response_type="ephemeral", replace_original=True)
-        return
-    said = await CanvasKeeper(deps).turn_on(
-        client, team_id=team_id, channel_id=channel_id, by=user_id
-    )
-    await respond(text=said, response_type="ephemeral", replace_original=True)
-
-
-async def _turn_off(
-    deps: Deps, client: AsyncWebClient, command: dict[str, Any], respond: AsyncRespond
-) -> None:
-    team_id, channel_id, user_id = command["team_id"], command["channel_id"], command["user_id"]
-    if not await deps.access.may_see(client, team_id, channel_id, user_id):
-        await respond(text=MEMBERS_ONLY, response_type="ephemeral")
-        return
-    said = await CanvasKeeper(deps).turn_off(team_id=team_id, channel_id=channel_id, by=user_id)
-    await respond(text=said, response_type="ephemeral")
+        said = MEMBERS_ONLY
+    elif on:
+        said = await CanvasKeeper(deps).turn_on(
+            client, team_id=team_id, channel_id=channel_id, by=user_id
+        )
+    else:
+        said = await CanvasKeeper(deps).turn_off(team_id=team_id, channel_id=channel_id, by=user_id)
+    await respond(text=said, response_type="ephemeral", replace_original=on)
 
 
 async def answer_canvas(
@@ -58,10 +55,10 @@ async def answer_canvas(
         await ack(
             text="Setting up this channel's decision log canvas\u2026", response_type="ephemeral"
         )
-        work = _turn_on(deps, client, command, respond)
+        work = _turn(deps, client, command, respond, on=True)
     elif words == ["canvas", "off"]:
         await ack()
-        work = _turn_off(deps, client, command, respond)
+        work = _turn(deps, client, command, respond, on=False)
     else:
         await ack(text=HOW, response_type="ephemeral")
         return

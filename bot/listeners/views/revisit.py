@@ -34,7 +34,7 @@ async def handle_revisit_submission(
         disposition=disposition,
         next_revisit_on=None if is_reverse else selected_date(view, Block.NEXT_REVISIT_ON),
         reason=text_value(view, Block.REVISIT_REASON) if is_reverse else "",
-        outcome=Outcome(outcome) if outcome else None,
+        outcome=_outcome(outcome),
         learned=text_value(view, Block.REVISIT_LEARNED),
         door_called_right=_door_called_right(view),
         dissent_calls=_dissent_calls(view),
@@ -61,6 +61,14 @@ async def handle_revisit_submission(
         )
 
 
+def _outcome(picked: str | None) -> Outcome | None:
+    if picked is None:
+        return None
+    if picked not in set(Outcome):
+        raise UnreadablePayload(f"an outcome of {picked!r}")
+    return Outcome(picked)
+
+
 def _door_called_right(view: dict[str, Any]) -> bool | None:
     answer = selected_value(view, Block.REVISIT_DOOR)
     return None if answer is None else answer == DOOR_CALLED_RIGHT
@@ -69,7 +77,8 @@ def _door_called_right(view: dict[str, Any]) -> bool | None:
 def _dissent_calls(view: dict[str, Any]) -> dict[int, DissentCall]:
     """The decider's call on each dissent in the form, by dissent id (those left unmarked are
     left as they were)."""
-    values = view.get("state", {}).get("values", {})
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
     calls: dict[int, DissentCall] = {}
     for block_id in values if isinstance(values, dict) else ():
         number = str(block_id).removeprefix(Block.DISSENT_CALL_PREFIX)
