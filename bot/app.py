@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import DEPS_KEY, Deps
@@ -15,17 +16,32 @@ from bot.listeners.errors import error_funnel
 from bot.listeners.required import require_what_listeners_read
 
 
+class _BoltsOwnTokenWarning(logging.Filter):
+    """AsyncApp reads SLACK_BOT_TOKEN from the environment even when given a client, then warns
+    at every start that the token it read itself "will be unused". Only that line is dropped,
+    and only while the app is built."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 def build_app(*, client: AsyncWebClient, deps: Deps, signing_secret: str | None) -> AsyncApp:
     """The app for HTTP (with a signing secret) or Socket Mode (without one)."""
-    app = AsyncApp(
-        client=client,
-        signing_secret=signing_secret or None,
-        request_verification_enabled=bool(signing_secret),
-        # Handlers ack after a short database write and leave the slow Slack calls to
-        # follow-ups, so Bolt can answer as soon as the handler returns (no polling loop).
-        process_before_response=True,
-        logger=logging.getLogger("bot.bolt"),
-    )
+    bolt_logger = logging.getLogger("bot.bolt")
+    quiet = _BoltsOwnTokenWarning()
+    bolt_logger.addFilter(quiet)
+    try:
+        app = AsyncApp(
+            client=client,
+            signing_secret=signing_secret or None,
+            request_verification_enabled=bool(signing_secret),
+            # Handlers ack after a short database write and leave the slow Slack calls to
+            # follow-ups, so Bolt can answer as soon as the handler returns (no polling loop).
+            process_before_response=True,
+            logger=bolt_logger,
+        )
+    finally:
+        bolt_logger.removeFilter(quiet)
 
     app.middleware(require_what_listeners_read)
 

@@ -36,9 +36,9 @@ from bot.scheduler.sweep import Sweeper
 from bot.services.digest import DigestSchedule
 from bot.services.errors import DecisionError
 from bot.services.export import ExportFilter, export_decisions, import_decisions
-from bot.slack.calls import build_web_client, close_web_client
+from bot.slack.calls import build_web_client, check_bot_token, close_web_client
 from bot.slack.server import serve_http, serve_socket_mode
-from storage.db import Database, describe_database_error
+from storage.db import Database, describe_database_error, sqlite_file
 from storage.migrate import SchemaState
 
 logger = logging.getLogger("decisionbot")
@@ -98,6 +98,11 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
     )
     deps = Deps(db=db, digest_schedule=schedule, clock=clock)
     client = build_web_client(settings.slack_bot_token, settings.slack_api_url)
+    refused, deps.workspace_url = await check_bot_token(client)
+    if refused:
+        await close_web_client(client)
+        await db.close()
+        raise ConfigError(refused)
     app = build_app(client=client, deps=deps, signing_secret=settings.slack_signing_secret)
     sweeper = Sweeper(deps, client)
     scheduler = start_scheduler(sweeper, interval_seconds=settings.scheduler_interval_seconds)
@@ -203,6 +208,12 @@ def export_or_import(settings: Settings, args: argparse.Namespace) -> int:
             count = asyncio.run(run_import(settings, document))
             print(f"Imported {count} decisions from {args.file}", file=sys.stderr)
             return 0
+        stored = sqlite_file(settings.database_url)
+        if stored is not None and not stored.exists():
+            raise ConfigError(
+                f"There is no database at {stored} (DATABASE_URL), so there is nothing to "
+                "export. Point DATABASE_URL at the bot's database."
+            )
         only = ExportFilter(channel_id=args.channel, since=args.since)
         write_export(asyncio.run(read_export(settings, only)), args.format, args.out)
         return 0
@@ -241,8 +252,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 2
         return 0
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_bot(settings, mode))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_bot(settings, mode))
+    except ConfigError as error:
+        print(f"decisionbot: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

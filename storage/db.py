@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -102,6 +103,12 @@ def _normalise(database_url: str) -> URL:
         f"DATABASE_URL names {url.drivername!r}, which decisionbot can't store its log in. "
         f"Use SQLite or PostgreSQL, written like {_EXAMPLES}."
     )
+
+
+def sqlite_file(database_url: str) -> Path | None:
+    """The file a SQLite DATABASE_URL names (None for PostgreSQL)."""
+    url = _normalise(database_url)
+    return Path(str(url.database)) if url.drivername == SQLITE_DRIVER else None
 
 
 def _configure_sqlite(engine: Engine, *, for_writes: bool, lock_wait_seconds: float) -> None:

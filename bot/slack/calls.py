@@ -66,6 +66,41 @@ async def close_web_client(client: AsyncWebClient) -> None:
         await client.session.close()
 
 
+# auth.test's answers for a token that will never work as it is.
+TOKEN_REFUSED = {
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+    "not_allowed_token_type",
+}
+
+
+async def check_bot_token(client: AsyncWebClient) -> tuple[str | None, str | None]:
+    """(what is wrong with SLACK_BOT_TOKEN as a sentence, the workspace's URL) from auth.test.
+
+    Slack out of reach is not the token's fault: that is logged, and the bot goes on.
+    """
+    try:
+        answer = await client.auth_test()
+    except SlackApiError as error:
+        code = slack_error_code(error)
+        if code in TOKEN_REFUSED:
+            return (
+                f"Slack refused SLACK_BOT_TOKEN ({code}). Copy the Bot User OAuth Token (it "
+                "starts xoxb-) from your app's OAuth & Permissions page again; if the app was "
+                "removed from the workspace, reinstall it first.",
+                None,
+            )
+        logger.warning("couldn't check SLACK_BOT_TOKEN with Slack (%s); going on", code)
+        return None, None
+    except (TimeoutError, aiohttp.ClientError, OSError) as error:
+        logger.warning("couldn't reach Slack to check SLACK_BOT_TOKEN (%s); going on", error)
+        return None, None
+    return None, str(answer.get("url") or "") or None
+
+
 def slack_error_code(error: BaseException) -> str | None:
     if isinstance(error, SlackApiError):
         return str(error.response.get("error") or f"http_{error.response.status_code}")

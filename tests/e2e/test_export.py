@@ -261,3 +261,12 @@ async def test_a_version_1_export_still_imports(
         "Weekly releases",
         ["U0BOB"],
     )
+
+
+async def test_an_export_of_a_database_that_isnt_there_refuses_and_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "no-such.db"
+    assert await run(monkeypatch, f"sqlite:///{missing}", "export", "--format", "json") == 2
+    assert f"There is no database at {missing} (DATABASE_URL)" in capsys.readouterr().err
+    assert not missing.exists()
