@@ -37,8 +37,8 @@ from bot.services.digest import DigestSchedule
 from bot.services.errors import DecisionError
 from bot.services.export import ExportFilter, export_decisions, import_decisions
 from bot.slack.calls import build_web_client, check_bot_token, close_web_client
-from bot.slack.server import serve_http, serve_socket_mode
-from storage.db import Database, describe_database_error, sqlite_file
+from bot.slack.server import CannotConnect, CannotListen, serve_http, serve_socket_mode
+from storage.db import Database, describe_database_error, sqlite_file, sqlite_file_problem
 from storage.migrate import SchemaState
 
 logger = logging.getLogger("decisionbot")
@@ -91,8 +91,15 @@ def configure_logging(settings: Settings) -> None:
 
 async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] = utc_now) -> None:
     """Runs until SIGINT or SIGTERM. `clock` is for benchmarks that pin the date."""
+    problem = sqlite_file_problem(settings.database_url)
+    if problem:
+        raise ConfigError(problem)
     db = Database(settings.database_url)
-    log_upgrade(*await db.upgrade())
+    try:
+        log_upgrade(*await db.upgrade())
+    except (OSError, SQLAlchemyError) as error:
+        await db.close()
+        raise ConfigError(describe_database_error(error)) from None
     schedule = DigestSchedule(
         weekday=settings.digest_day, at=settings.digest_time, zone=settings.digest_timezone
     )
@@ -244,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     if command in ("export", "import"):
         return export_or_import(settings, args)
     if command == "db":
+        problem = sqlite_file_problem(settings.database_url)
+        if problem:
+            print(f"decisionbot db {args.action}: {problem}", file=sys.stderr)
+            return 2
         try:
             print(asyncio.run(run_db_command(settings, args.action)))
         except (OSError, SQLAlchemyError) as error:
@@ -255,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run_bot(settings, mode))
-    except ConfigError as error:
+    except (ConfigError, CannotListen, CannotConnect) as error:
         print(f"decisionbot: {error}", file=sys.stderr)
         return 2
     return 0

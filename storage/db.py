@@ -14,6 +14,7 @@ several times the CPU of the whole unit of work run on a thread (BENCHMARKS.md).
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -143,6 +144,33 @@ def _configure_postgresql(engine: Engine) -> None:
     def on_begin(connection: Connection) -> None:
         if (left_ms := _lock_wait_left_ms()) is not None:
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = {left_ms}")
+
+
+def sqlite_file_problem(database_url: str) -> str | None:
+    """What stands in the way of SQLite using the file DATABASE_URL names, as a sentence; None
+    if nothing does (or it is PostgreSQL). SQLite writes its journal beside the file, so the
+    folder must be writable too."""
+    path = sqlite_file(database_url)
+    if path is None:
+        return None
+    folder = path.parent.resolve()
+    if not folder.is_dir():
+        return (
+            f"The folder {folder} for the database file (DATABASE_URL) doesn't exist: create "
+            "it, or point DATABASE_URL at a file in a folder that does."
+        )
+    if path.is_dir():
+        return f"DATABASE_URL names {path}, which is a folder: name a file inside it, like {path / 'decisionbot.db'}."
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return (
+            f"The database file {path} (DATABASE_URL) is read-only to this user: make it writable."
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"The folder {folder} (DATABASE_URL) is read-only to this user, and SQLite writes its "
+            "journal beside the database file: make the folder writable."
+        )
+    return None
 
 
 def describe_database_error(error: BaseException) -> str:

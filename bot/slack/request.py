@@ -144,6 +144,8 @@ async def dispatch_http(
 ) -> BoltResponse:
     """Slack's request, answered: 401 unless signed, 400 unless shaped as Slack sends it."""
     if not is_signed(raw_body, headers, signing_secret):
+        # One short line, never the body: whoever sent it chose what the body says.
+        logger.info("refused a request without a valid Slack signature (%d bytes)", len(raw_body))
         return BoltResponse(status=401, body="")
     try:
         request = bolt_request(raw_body.decode("utf-8"), headers, query_string)

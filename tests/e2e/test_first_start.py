@@ -5,19 +5,30 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import socket
+import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from storage.db import sqlite_file_problem
 from tests.databases import new_database_url
 from tests.e2e.test_several_processes import ROOT, free_port
 from tests.slack_stand_in.server import SlackStandIn
 
 
 async def run_serve(
-    stand_in: SlackStandIn, tmp_path: Path, token: str, seconds: float
+    stand_in: SlackStandIn,
+    tmp_path: Path,
+    token: str,
+    seconds: float,
+    command: str = "serve",
+    **settings: str,
 ) -> tuple[int | None, str]:
-    """`decisionbot serve` for up to `seconds`; (its exit code, or None if still running, and
-    what it wrote to stderr)."""
+    """`decisionbot serve` (or `command`) for up to `seconds`, with `settings` over the usual
+    ones; (its exit code, or None if still running when stopped, and what it wrote to stderr)."""
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": token,
@@ -26,17 +37,19 @@ async def run_serve(
         "DATABASE_URL": new_database_url(tmp_path, "first"),
         "PORT": str(free_port()),
         "LOG_LEVEL": "INFO",
+        **settings,
     }
-    env.pop("SLACK_APP_TOKEN", None)
+    if "SLACK_APP_TOKEN" not in settings:
+        env.pop("SLACK_APP_TOKEN", None)
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE
+        sys.executable, "-m", "bot", command, cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE
     )
     try:
         code: int | None = await asyncio.wait_for(process.wait(), timeout=seconds)
     except TimeoutError:
         code = None
-        process.terminate()
-        await process.wait()
+        process.terminate()  # SIGTERM, as Ctrl-C or a container stop sends
+        assert await process.wait() == 0, "a stopped bot exits 0"
     assert process.stderr is not None
     return code, (await process.stderr.read()).decode()
 
@@ -53,7 +66,75 @@ async def test_a_refused_bot_token_stops_the_bot_with_a_sentence(
 async def test_a_good_token_starts_without_a_warning_about_it(
     stand_in: SlackStandIn, tmp_path: Path
 ) -> None:
-    code, said = await run_serve(stand_in, tmp_path, stand_in.token, seconds=6)
+    code, said = await run_serve(stand_in, tmp_path, stand_in.token, seconds=12)
     assert code is None, said  # still serving
     assert "decisionbot listening on" in said
     assert "will be unused" not in said and "Traceback" not in said
+
+
+async def test_a_database_folder_that_isnt_there_is_named(
+    stand_in: SlackStandIn, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path}/no/such/folder/decisionbot.db"
+    code, said = await run_serve(stand_in, tmp_path, stand_in.token, 30, DATABASE_URL=url)
+    assert code == 2 and "Traceback" not in said
+    assert f"decisionbot: The folder {tmp_path}/no/such/folder for the database file" in said
+
+
+async def test_a_port_already_in_use_is_named(stand_in: SlackStandIn, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, said = await run_serve(stand_in, tmp_path, stand_in.token, 30, PORT=str(port))
+    assert code == 2 and "Traceback" not in said
+    assert f"decisionbot: PORT {port} on HOST 0.0.0.0 is already in use" in said
+
+
+def test_a_read_only_database_file_or_folder_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run as root here, so the file's mode can't make it read-only: os.access says it is.
+    stored = tmp_path / "decisionbot.db"
+    stored.touch()
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != stored)
+    assert "The database file" in str(sqlite_file_problem(f"sqlite:///{stored}"))
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != tmp_path)
+    assert f"The folder {tmp_path} (DATABASE_URL) is read-only" in str(
+        sqlite_file_problem(f"sqlite:///{tmp_path / 'new.db'}")
+    )
+
+
+async def test_a_refused_app_token_stops_socket_mode_with_a_sentence(
+    stand_in: SlackStandIn, tmp_path: Path
+) -> None:
+    code, said = await run_serve(
+        stand_in, tmp_path, stand_in.token, 30, "socket", SLACK_APP_TOKEN="xapp-not-the-one"
+    )
+    assert code == 2 and "Traceback" not in said
+    assert "decisionbot: Slack refused SLACK_APP_TOKEN (invalid_auth)." in said
+
+
+async def test_socket_mode_out_of_reach_of_slack_keeps_trying_and_stops_cleanly(
+    stand_in: SlackStandIn, tmp_path: Path
+) -> None:
+    out_of_reach = {
+        "SLACK_APP_TOKEN": stand_in.app_token,
+        "SLACK_API_URL": "http://127.0.0.1:9/api/",
+    }
+    code, said = await run_serve(stand_in, tmp_path, stand_in.token, 10, "socket", **out_of_reach)
+    assert code is None, said  # still trying when stopped (it exits 0 then)
+    tries = [line for line in said.splitlines() if "can't reach Slack for Socket Mode" in line]
+    pauses = [line.rsplit("again in ", 1)[1] for line in tries]
+    assert pauses[:2] == ["1 s", "2 s"] and pauses == ["1 s", "2 s", "4 s", "8 s"][: len(pauses)]
+    assert "Traceback" not in said and "Unclosed client session" not in said
+
+
+def test_the_readmes_commands_notice_a_venv_made_by_a_python_that_is_gone(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / ".venv" / "bin" / "python").symlink_to("/nonexistent/python3.9")
+    for command in ("run", "test"):
+        made = subprocess.run(["make", command], cwd=tmp_path, capture_output=True, text=True)
+        assert made.returncode != 0
+        assert "run 'make clean', then this again" in made.stdout

@@ -64,8 +64,13 @@ async def test_a_signed_command_over_http_opens_the_form(
     ids=["forged", "stale"],
 )
 async def test_forged_or_stale_requests_get_401_and_change_nothing(
-    http: TestClient[object, object], bot: BotUnderTest, secret: str, age_seconds: int
+    http: TestClient[object, object],
+    bot: BotUnderTest,
+    secret: str,
+    age_seconds: int,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO, logger="bot.slack.request")
     body = command_body(bot)
     headers = signed_headers(
         secret, body, content_type=FORM, timestamp=int(time.time()) - age_seconds
@@ -75,6 +80,9 @@ async def test_forged_or_stale_requests_get_401_and_change_nothing(
     await bot.settle()
     assert bot.stand_in.open_views() == []
     assert bot.stand_in.calls_to("views.open") == []
+    [logged] = [r.getMessage() for r in caplog.records if r.name == "bot.slack.request"]
+    assert logged.startswith("refused a request without a valid Slack signature")
+    assert "decide" not in logged and bot.team_id not in logged  # nothing of the body
 
 
 async def test_healthz_answers_when_the_database_is_reachable(

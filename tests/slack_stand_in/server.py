@@ -62,6 +62,7 @@ class StoredView:
 @dataclass
 class SlackStandIn:
     token: str = "xoxb-stand-in-token"
+    app_token: str = "xapp-stand-in-token"  # Socket Mode's; only apps.connections.open takes it
     team_id: str = "T0001"
     clock: Callable[[], float] = time.monotonic
     lenient_triggers: bool = False  # for load generators, which can't ask for real trigger_ids
@@ -212,6 +213,8 @@ class SlackStandIn:
         self.calls.append((method, args))
         self.called_at.append(time.time())
         live_tokens = {self.token, *self.executions.values()}
+        if method == "apps.connections.open":
+            live_tokens = {self.app_token}
         if request.headers.get("Authorization", "").removeprefix("Bearer ") not in live_tokens:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         failure = self._failures.get(method)
@@ -594,6 +597,10 @@ class SlackStandIn:
             upload.update(complete=True, title=item.get("title"), channel_id=args.get("channel_id"))
             done.append({"id": item["id"], "title": item.get("title")})
         return {"ok": True, "files": done}
+
+    def _apps_connections_open(self, _args: dict[str, Any]) -> dict[str, Any]:
+        """A Socket Mode URL; nothing listens there (no test holds a Socket Mode session)."""
+        return {"ok": True, "url": f"{self.base_url.replace('http', 'ws', 1)}/socket-mode"}
 
     def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         channel_id, ts = args.get("channel", ""), args.get("message_ts", "")
