@@ -104,6 +104,8 @@ async def _record_and_complete(
     except DecisionError as error:
         await fail(error=describe_for_author(error))
         return
+    if not recorded.created:
+        return  # the same execution delivered again: the delivery that recorded it completes it
     record = recorded.record
     decider = PrivateReply(user_id=record.decision.decider_id)
     # Told privately how the card comes, if it can't be posted now, as /decide's recorder is.
@@ -132,6 +134,14 @@ async def handle_record_decision_step(
 ) -> None:
     """Acked by Bolt; recording, posting and completing go on after it."""
     deps = deps_of(context)
+    # Bolt gives this listener's client the execution's own token, which ends when the step
+    # completes; the card outlives it (redraws, later posts), so it goes out with the bot's.
+    bot_client = AsyncWebClient(
+        token=context.bot_token,
+        base_url=client.base_url,
+        session=client.session,
+        retry_handlers=client.retry_handlers,
+    )
 
     async def failed_on_our_side(error: BaseException) -> None:
         log_unexpected(error)
@@ -140,7 +150,7 @@ async def handle_record_decision_step(
     deps.followups.start(
         _record_and_complete(
             deps,
-            client,
+            bot_client,
             team_id=team_id_of(body),
             execution_id=str(event.get("function_execution_id")),
             inputs=inputs if isinstance(inputs, dict) else {},

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.services.card_draws import want_redraw_in
@@ -247,7 +248,24 @@ async def record_decision(
             also(session, decision)
         return RecordedDecision(record=repository.decision_record(session, decision), created=True)
 
-    return await db.write(write)
+    try:
+        return await db.write(write)
+    except IntegrityError:
+        # The same submission (or workflow step) arriving twice at once: on PostgreSQL both
+        # may look before either inserts, and the second insert meets the unique view id.
+        if source_view_id is None:
+            raise
+        existing = await db.read(
+            lambda session: repository.find_decision_by_view(
+                session, team_id=draft.team_id, source_view_id=source_view_id
+            )
+        )
+        if existing is None:
+            raise
+        return RecordedDecision(
+            record=await load_record(db, team_id=draft.team_id, decision_id=existing.id or 0),
+            created=False,
+        )
 
 
 async def mark_card_posted(

@@ -3,8 +3,16 @@ what /decide would, posts the card, and completes the step; bad inputs fail it w
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+
+from sqlmodel import func, select
+
+from bot.app import build_app
+from bot.deps import Deps
 from bot.listeners.workflow_step import RECORD_A_DECISION
 from bot.services.decisions import load_record
+from storage.models import Decision
 from tests.conftest import ALICE, BOB, CHANNEL, PRIVATE_CHANNEL, TEAM
 from tests.harness import BotUnderTest
 from tests.slack_stand_in.requests import function_executed_body
@@ -75,3 +83,32 @@ async def test_a_channel_the_card_cant_go_to_fails_the_step_and_tells_the_decide
     assert "Don't run the step again" in error
     [told] = bot.stand_in.channel_messages(ALICE)
     assert "invite" in str(told).lower()
+
+
+async def test_one_execution_delivered_four_times_at_once_to_two_processes_records_once(
+    bot: BotUnderTest,
+) -> None:
+    # A second bot process on the same database and Slack, as behind a load balancer.
+    other_deps = Deps(db=bot.deps.db, clock=bot.deps.clock)
+    other_app = build_app(client=bot.app.client, deps=other_deps, signing_secret=bot.signing_secret)
+    other = dataclasses.replace(bot, app=other_app, deps=other_deps)
+    execution_id, token = bot.stand_in.start_execution()
+    body = function_executed_body(
+        team_id=TEAM,
+        callback_id=RECORD_A_DECISION,
+        inputs=INPUTS,
+        function_execution_id=execution_id,
+        bot_access_token=token,
+    )
+    answers = await asyncio.gather(
+        *(process.send(body, content_type="application/json") for process in (bot, other) * 2)
+    )
+    assert [a.status for a in answers] == [200] * 4
+    await bot.settle()
+    await other.settle()
+    decisions = await bot.deps.db.read(
+        lambda session: session.exec(select(func.count()).select_from(Decision)).one()
+    )
+    assert decisions == 1
+    assert len(bot.stand_in.channel_messages(CHANNEL)) == 1
+    assert bot.stand_in.completions[execution_id]["outputs"]["decision_number"] == 1

@@ -186,3 +186,16 @@ async def test_an_export_from_before_0004_imports_with_its_digests_channel_in_pl
     exported = await export_decisions(db, ExportFilter(channel_id="C1"))
     (digest,) = exported["digests"]
     assert (digest["user_id"], digest["channel_id"], digest["message_ts"]) == (None, "C1", "1.2")
+
+
+async def test_one_form_submitted_four_times_at_once_is_recorded_once(db: Database) -> None:
+    """As when Slack resends a submission while the first is still being stored: on PostgreSQL
+    each may look before any inserts, and all but one meet the unique view id."""
+    draft = DecisionDraft(
+        "T1", "C1", "U1", "Use Postgres", "Transactions.", "U1", type_choice="type2"
+    )
+    results = await asyncio.gather(
+        *(record_decision(db, draft=draft, now=NOW, source_view_id="V123") for _ in range(4))
+    )
+    assert sorted(r.created for r in results) == [False, False, False, True]
+    assert {r.record.id for r in results} == {results[0].record.id}
