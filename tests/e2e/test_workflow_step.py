@@ -17,6 +17,17 @@ from tests.conftest import ALICE, BOB, CHANNEL, PRIVATE_CHANNEL, TEAM
 from tests.harness import BotUnderTest
 from tests.slack_stand_in.requests import function_executed_body
 
+
+def step_body(execution_id: str, token: str) -> str:
+    return function_executed_body(
+        team_id=TEAM,
+        callback_id=RECORD_A_DECISION,
+        inputs=INPUTS,
+        function_execution_id=execution_id,
+        bot_access_token=token,
+    )
+
+
 INPUTS = {
     "title": "Adopt trunk-based development",
     "what_and_why": "Short-lived branches; long ones cost us a week per release.",
@@ -45,13 +56,7 @@ async def test_the_step_records_the_decision_and_outputs_its_number_and_card_lin
 
 async def test_the_same_execution_delivered_twice_records_once(bot: BotUnderTest) -> None:
     execution_id, token = bot.stand_in.start_execution()
-    body = function_executed_body(
-        team_id=TEAM,
-        callback_id=RECORD_A_DECISION,
-        inputs=INPUTS,
-        function_execution_id=execution_id,
-        bot_access_token=token,
-    )
+    body = step_body(execution_id, token)
     for _ in range(2):  # Slack retries an event it thinks was not received
         assert (await bot.send(body, content_type="application/json")).status == 200
         await bot.settle()
@@ -93,13 +98,7 @@ async def test_one_execution_delivered_four_times_at_once_to_two_processes_recor
     other_app = build_app(client=bot.app.client, deps=other_deps, signing_secret=bot.signing_secret)
     other = dataclasses.replace(bot, app=other_app, deps=other_deps)
     execution_id, token = bot.stand_in.start_execution()
-    body = function_executed_body(
-        team_id=TEAM,
-        callback_id=RECORD_A_DECISION,
-        inputs=INPUTS,
-        function_execution_id=execution_id,
-        bot_access_token=token,
-    )
+    body = step_body(execution_id, token)
     answers = await asyncio.gather(
         *(process.send(body, content_type="application/json") for process in (bot, other) * 2)
     )
