@@ -196,6 +196,9 @@ def find_dissent_reminders(session: Session, *, now: datetime, after: timedelta)
     return occasions
 
 
+WAITING_LOOKED_FOR = timedelta(days=1)
+
+
 def _digest_wanted(statement: Any) -> Any:
     """Only channels whose digest is not turned off."""
     return statement.outerjoin(
@@ -250,7 +253,10 @@ def find_digests(
         .distinct()
     )
     channels = {(team_id, channel_id) for team_id, channel_id in session.exec(active)}
-    channels |= _channels_with_something_waiting(session, until=until)
+    # Looked for in the day after the digest's moment only: it reads every waiting thing of
+    # every channel (about 0.1 s at 100,000 decisions), and once planned a digest stays planned.
+    if now < until + WAITING_LOOKED_FOR:
+        channels |= _channels_with_something_waiting(session, until=until)
     return [
         Occasion(
             team_id,

@@ -173,3 +173,17 @@ async def test_decide_stats_shows_the_channels_chart(bot: BotUnderTest) -> None:
     [image] = [b for b in answer["blocks"] if b["type"] == "image"]
     assert bot.stand_in.uploads[image["slack_file"]["id"]]["complete"]
     assert "Doors called right:" in image["alt_text"]
+
+
+async def test_waiting_things_are_looked_for_in_the_day_after_a_digests_moment(
+    bot: BotUnderTest,
+) -> None:
+    card = await record_decision(bot, stakeholders=[BOB], kind="type2")
+    await bot.click(card, Action.OPEN_DISSENT, user=BOB, channel=CHANNEL)
+    await bot.submit(bot.latest_view(BOB), {Block.DISSENT_REASON: "Too early."}, user=BOB)
+    # Two days after the moment of 7 Dec (the week's activity was two weeks before): none.
+    await sweep_at(bot, DIGEST_TIME + timedelta(weeks=1, days=2))
+    assert digests(bot, CHANNEL) == []
+    # On the moment of 14 Dec: the dissent still waits, so the channel gets its digest.
+    await sweep_at(bot, DIGEST_TIME + timedelta(weeks=2, minutes=1))
+    assert len(digests(bot, CHANNEL)) == 1
