@@ -12,19 +12,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.digest import WeekFigures
 from bot.slack.calls import slack_error_code
-from bot.ui.chart import describe_trend, render_chart
+from bot.ui.chart import ALT_TEXT_MAX, chart_blocks, describe_trend, render_chart
 from bot.ui.text import Message
 
 logger = logging.getLogger(__name__)
-
-ALT_TEXT_MAX = 2000  # an image block's alt_text
 
 
 @dataclass(frozen=True)
@@ -32,19 +29,10 @@ class Chart:
     file_id: str
     figures: str  # what it shows, as text
 
-    def blocks(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "type": "image",
-                "slack_file": {"id": self.file_id},
-                "alt_text": self.figures[:ALT_TEXT_MAX],
-                "title": {"type": "plain_text", "text": "Input metrics, week by week"},
-            },
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": self.figures[:3000]}]},
-        ]
-
     def beside(self, message: Message) -> Message:
-        return Message(text=message.text, blocks=[*message.blocks, *self.blocks()])
+        return Message(
+            text=message.text, blocks=[*message.blocks, *chart_blocks(self.file_id, self.figures)]
+        )
 
 
 async def upload_chart(client: AsyncWebClient, trend: list[WeekFigures]) -> Chart | None:

@@ -7,12 +7,14 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.services.digest import WeekFigures
 from bot.ui.text import format_date
 
+ALT_TEXT_MAX = 2000  # an image block's alt_text
 WIDTH, HEIGHT = 960, 440
 COLUMNS, ROWS = 3, 2
 INK, FAINT, BAR, EMPTY = (29, 53, 87), (120, 130, 140), (69, 123, 157), (220, 224, 228)
@@ -104,3 +106,16 @@ def describe_trend(trend: list[WeekFigures]) -> str:
     for series in SERIES:
         lines.append(f"{series.name}: {', '.join(series.said(series.value(f)) for f in trend)}.")
     return " ".join(lines)
+
+
+def chart_blocks(file_id: str, figures: str) -> list[dict[str, Any]]:
+    """The uploaded chart in a message, with its figures as alt text and as text beside it."""
+    return [
+        {
+            "type": "image",
+            "slack_file": {"id": file_id},
+            "alt_text": figures[:ALT_TEXT_MAX],
+            "title": {"type": "plain_text", "text": "Input metrics, week by week"},
+        },
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": figures[:3000]}]},
+    ]
