@@ -25,6 +25,7 @@ from sqlalchemy import insert
 from bot.deps import Deps
 from bot.scheduler.sweep import Sweeper
 from bot.slack.calls import build_web_client, close_web_client
+from bot.slack.installations import OneWorkspace
 from bot.slack.pacing import POST_PER_CHANNEL
 from storage.db import Database
 from storage.models import Decision, DecisionEvent, DecisionStatus, DecisionType
@@ -103,7 +104,7 @@ async def main_async(decisions: int, channels: int) -> None:
     client = build_web_client(stand_in.token, stand_in.api_url)
     deps = Deps(db=db, clock=lambda: REVISIT_DAY)
     started = time.perf_counter()
-    report = await Sweeper(deps, client, owner="bench").sweep()
+    report = await Sweeper(deps, OneWorkspace(client), owner="bench").sweep()
     elapsed = time.perf_counter() - started
 
     direct = sum(len(stand_in.channel_messages(decider_of(i))) for i in range(1, decisions + 1))

@@ -8,12 +8,14 @@ from collections.abc import Awaitable, Callable
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import DEPS_KEY, Deps
 from bot.listeners import register_all
 from bot.listeners.errors import error_funnel
 from bot.listeners.required import require_what_listeners_read
+from bot.slack.oauth import NOT_INSTALLED
 
 
 class _BoltsOwnTokenWarning(logging.Filter):
@@ -25,8 +27,17 @@ class _BoltsOwnTokenWarning(logging.Filter):
         return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
-def build_app(*, client: AsyncWebClient, deps: Deps, signing_secret: str | None) -> AsyncApp:
-    """The app for HTTP (with a signing secret) or Socket Mode (without one)."""
+def build_app(
+    *,
+    client: AsyncWebClient,
+    deps: Deps,
+    signing_secret: str | None,
+    install_flow: AsyncOAuthFlow | None = None,
+) -> AsyncApp:
+    """The app for HTTP (with a signing secret) or Socket Mode (without one).
+
+    With an install flow (the OAuth install mode), `client` has no token: Bolt finds each
+    request's workspace token in the flow's installation store."""
     bolt_logger = logging.getLogger("bot.bolt")
     quiet = _BoltsOwnTokenWarning()
     bolt_logger.addFilter(quiet)
@@ -39,6 +50,9 @@ def build_app(*, client: AsyncWebClient, deps: Deps, signing_secret: str | None)
             # follow-ups, so Bolt can answer as soon as the handler returns (no polling loop).
             process_before_response=True,
             logger=bolt_logger,
+            oauth_flow=install_flow,
+            installation_store_bot_only=True if install_flow else None,
+            user_facing_authorize_error_message=NOT_INSTALLED,
         )
     finally:
         bolt_logger.removeFilter(quiet)

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from dotenv import load_dotenv
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import build_app
@@ -31,15 +33,20 @@ from bot.export_formats import (
     to_markdown_index,
     to_markdown_record,
 )
+from bot.operator_commands import keys_new, keys_rotate, workspace_delete
 from bot.scheduler import start_scheduler
 from bot.scheduler.sweep import Sweeper
 from bot.services.digest import DigestSchedule
 from bot.services.errors import DecisionError
 from bot.services.export import ExportFilter, export_decisions, import_decisions
 from bot.slack.calls import build_web_client, check_bot_token, close_web_client
+from bot.slack.installations import OneWorkspace, Workspaces
+from bot.slack.oauth import install_flow
 from bot.slack.server import CannotConnect, CannotListen, serve_http, serve_socket_mode
+from storage import installations
 from storage.db import Database, describe_database_error, sqlite_file, sqlite_file_problem
 from storage.migrate import SchemaState
+from storage.token_keys import TokenKeyProblem, TokenKeys
 
 logger = logging.getLogger("decisionbot")
 
@@ -76,6 +83,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     restore = commands.add_parser("import", help="load a JSON export into an empty database")
     restore.add_argument("file", type=Path, help="a file written by `export --format json`")
+    keys = commands.add_parser(
+        "keys", help="the keys that seal stored tokens (TOKEN_ENCRYPTION_KEY)"
+    )
+    keys.add_argument(
+        "action",
+        choices=["new", "rotate"],
+        help="new: print a new key; rotate: reseal every stored token with the first key",
+    )
+    workspace = commands.add_parser("workspace", help="a workspace's stored data")
+    workspace.add_argument("action", choices=["delete"], help="delete: everything stored for it")
+    workspace.add_argument("team_id", help="the workspace's id, like T0123ABCD")
+    workspace.add_argument("--yes", action="store_true", help="don't ask to confirm")
     return parser
 
 
@@ -104,14 +123,15 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
         weekday=settings.digest_day, at=settings.digest_time, zone=settings.digest_timezone
     )
     deps = Deps(db=db, digest_schedule=schedule, clock=clock)
-    client = build_web_client(settings.slack_bot_token, settings.slack_api_url)
-    refused, deps.workspace_url = await check_bot_token(client)
-    if refused:
+    # In the OAuth install mode the client has no token: each workspace's is stored.
+    client = build_web_client(settings.slack_bot_token or None, settings.slack_api_url)
+    try:
+        app, workspaces = await _app_for_the_mode(settings, deps, client)
+    except ConfigError:
         await close_web_client(client)
         await db.close()
-        raise ConfigError(refused)
-    app = build_app(client=client, deps=deps, signing_secret=settings.slack_signing_secret)
-    sweeper = Sweeper(deps, client)
+        raise
+    sweeper = Sweeper(deps, workspaces)
     scheduler = start_scheduler(sweeper, interval_seconds=settings.scheduler_interval_seconds)
     try:
         if mode is Mode.SOCKET:
@@ -136,6 +156,35 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
         await deps.followups.stop(within_seconds=10)
         await close_web_client(client)
         await db.close()
+
+
+async def _app_for_the_mode(
+    settings: Settings, deps: Deps, client: AsyncWebClient
+) -> tuple[AsyncApp, Workspaces]:
+    """The app, and the clients its sweeps send with: one workspace's SLACK_BOT_TOKEN, checked
+    with Slack now, or the tokens of the workspaces installed through /slack/install."""
+    secret = settings.slack_signing_secret
+    if settings.installs_through_oauth:
+        sealed = await deps.db.read(installations.a_sealed_token)
+        if sealed is not None:
+            try:
+                TokenKeys(settings.token_encryption_key).open(sealed)
+            except TokenKeyProblem as problem:
+                raise ConfigError(str(problem)) from None
+        flow, installed = install_flow(settings, deps.db, client, deps.now)
+        return build_app(client=client, deps=deps, signing_secret=secret, install_flow=flow), (
+            installed
+        )
+    checked = await check_bot_token(client)
+    if checked.refused:
+        raise ConfigError(checked.refused)
+    team_id = checked.team_id
+    if team_id is not None:
+        if checked.workspace_url:
+            deps.workspace_urls[team_id] = checked.workspace_url
+        # The token works, so the workspace has the app again if it had uninstalled it.
+        await deps.db.write(lambda session: installations.forget_uninstall(session, team_id))
+    return build_app(client=client, deps=deps, signing_secret=secret), OneWorkspace(client)
 
 
 def log_upgrade(before: SchemaState, after: SchemaState) -> None:
@@ -230,6 +279,28 @@ def export_or_import(settings: Settings, args: argparse.Namespace) -> int:
         return 2
 
 
+def run_operator_command(settings: Settings, args: argparse.Namespace) -> int:
+    where = f"decisionbot {args.command} {args.action}"
+    try:
+        if args.command == "keys" and args.action == "new":
+            print(keys_new())
+            return 0
+        problem = sqlite_file_problem(settings.database_url)
+        if problem:
+            raise ConfigError(problem)
+        if args.command == "keys":
+            print(asyncio.run(keys_rotate(settings)))
+        else:
+            print(asyncio.run(workspace_delete(settings, args.team_id, confirmed=args.yes)))
+    except ConfigError as error:
+        print(f"{where}: {error}", file=sys.stderr)
+        return 2
+    except (OSError, SQLAlchemyError) as error:
+        print(f"{where}: {describe_database_error(error)}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     load_dotenv(Path.cwd() / ".env")
@@ -240,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
         "export": Mode.OFFLINE,
         "import": Mode.OFFLINE,
         "db": Mode.OFFLINE,
+        "keys": Mode.OFFLINE,
+        "workspace": Mode.OFFLINE,
     }
     mode = modes[command]
     try:
@@ -248,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"decisionbot: {error}", file=sys.stderr)
         return 2
     configure_logging(settings)
+    if command in ("keys", "workspace"):
+        return run_operator_command(settings, args)
     if command in ("export", "import"):
         return export_or_import(settings, args)
     if command == "db":

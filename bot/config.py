@@ -20,9 +20,11 @@ from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.db import UnsupportedDatabase, check_database_url
+from storage.token_keys import TokenKeyProblem, TokenKeys
 
 DEFAULT_DATABASE_URL = "sqlite:///decisionbot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_SLACK_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
 DEFAULT_PORT = 3000
 DEFAULT_HOST = "0.0.0.0"  # every interface, as a container or a host behind a balancer needs
 HOST_NAME = re.compile(r"[A-Za-z0-9.\-:\[\]]{1,253}")
@@ -50,6 +52,13 @@ class Settings(BaseSettings):
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
     slack_app_token: str = ""
+    # The OAuth install mode ("Add to Slack", many workspaces): set instead of SLACK_BOT_TOKEN.
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_state_secret: str = ""
+    slack_redirect_uri: str = ""
+    slack_authorize_url: str = DEFAULT_SLACK_AUTHORIZE_URL
+    token_encryption_key: str = ""
     database_url: str = DEFAULT_DATABASE_URL
     slack_api_url: str = DEFAULT_SLACK_API_URL
     host: str = DEFAULT_HOST
@@ -60,7 +69,16 @@ class Settings(BaseSettings):
     digest_time: time = time(9, 0)
     digest_timezone: str = "UTC"
 
-    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "slack_client_id",
+        "slack_client_secret",
+        "slack_state_secret",
+        "token_encryption_key",
+        mode="before",
+    )
     @classmethod
     def _stripped(cls, value: Any) -> Any:
         return str(_or_default(value, "")).strip()
@@ -82,6 +100,30 @@ class Settings(BaseSettings):
         if not url.startswith(("https://", "http://")):
             raise ValueError(f"SLACK_API_URL must be an http(s) URL, not {url!r}.")
         return url if url.endswith("/") else url + "/"
+
+    @field_validator("slack_authorize_url", mode="before")
+    @classmethod
+    def _authorize_url(cls, value: Any) -> str:
+        url = str(_or_default(value, DEFAULT_SLACK_AUTHORIZE_URL)).strip()
+        if not url.startswith(("https://", "http://")):
+            raise ValueError(f"SLACK_AUTHORIZE_URL must be an http(s) URL, not {url!r}.")
+        return url
+
+    @field_validator("slack_redirect_uri", mode="before")
+    @classmethod
+    def _redirect_uri(cls, value: Any) -> str:
+        url = str(_or_default(value, "")).strip()
+        if url and not url.startswith(("https://", "http://")):
+            raise ValueError(
+                "SLACK_REDIRECT_URI must be the full URL of /slack/oauth_redirect, as under "
+                f"OAuth & Permissions, Redirect URLs (https://…/slack/oauth_redirect), not {url!r}."
+            )
+        return url
+
+    @property
+    def installs_through_oauth(self) -> bool:
+        """The OAuth install mode: any of its three settings says the operator chose it."""
+        return bool(self.slack_client_id or self.slack_client_secret or self.slack_state_secret)
 
     @field_validator("host", mode="before")
     @classmethod
@@ -178,6 +220,46 @@ def _first_problem(error: ValidationError) -> str:
     return str(cause) if cause is not None else f"{problem['loc'][0]}: {problem['msg']}"
 
 
+OAUTH_SETTINGS = (
+    (
+        "slack_client_id",
+        "SLACK_CLIENT_ID",
+        "the Client ID under Basic Information, App Credentials",
+    ),
+    (
+        "slack_client_secret",
+        "SLACK_CLIENT_SECRET",
+        "the Client Secret under Basic Information, App Credentials",
+    ),
+    (
+        "slack_state_secret",
+        "SLACK_STATE_SECRET",
+        "any long random text, which signs installs under way: `openssl rand -hex 32`",
+    ),
+)
+
+
+def _check_oauth_install(settings: Settings, mode: Mode) -> None:
+    if settings.slack_bot_token:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: pick one mode. Keep "
+            "SLACK_BOT_TOKEN for one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and "
+            "SLACK_STATE_SECRET for installs through /slack/install (many workspaces), and "
+            "remove the other."
+        )
+    if mode is Mode.SOCKET:
+        raise ConfigError(
+            "Installs through /slack/install are served over HTTP: run `decisionbot serve` "
+            "(and remove SLACK_APP_TOKEN), or use SLACK_BOT_TOKEN with Socket Mode."
+        )
+    for field, name, where in OAUTH_SETTINGS:
+        _require(getattr(settings, field), name, "", where)
+    try:
+        TokenKeys(settings.token_encryption_key)
+    except TokenKeyProblem as problem:
+        raise ConfigError(str(problem)) from None
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = Mode.HTTP) -> Settings:
     """Reads every setting once (from `env`, or the environment); raises ConfigError naming
     the first one to fix, including the tokens this mode needs."""
@@ -188,7 +270,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, mode: Mode = Mode.HTT
             settings = Settings.model_validate({name.lower(): value for name, value in env.items()})
     except ValidationError as error:
         raise ConfigError(_first_problem(error)) from None
-    if mode is not Mode.OFFLINE:
+    if settings.installs_through_oauth and mode is not Mode.OFFLINE:
+        _check_oauth_install(settings, mode)
+    elif mode is not Mode.OFFLINE:
         _require(
             settings.slack_bot_token,
             "SLACK_BOT_TOKEN",

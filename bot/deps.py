@@ -38,7 +38,8 @@ class Deps:
     admins: AdminDirectory = field(default_factory=AdminDirectory)
     digest_schedule: DigestSchedule = field(default_factory=DigestSchedule)
     access: ChannelAccess = field(default_factory=ChannelAccess)
-    workspace_url: str | None = None  # from auth.test, the first time a link is needed
+    # Each workspace's URL, for links to cards: from auth.test, the first time one is needed.
+    workspace_urls: dict[str, str] = field(default_factory=dict)
     process_id: str = field(default_factory=new_process_id)
     pace: SlackPace = field(init=False)
     cards: Cards = field(init=False)

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, or_, update
 from sqlmodel import Session, col, select
 
+from storage.installations import still_installed
 from storage.models import ChannelSettings, Commitment, Decision, DecisionEvent
 
 
@@ -68,6 +69,7 @@ def canvases_behind(session: Session, *, now: datetime, limit: int) -> list[tupl
         .where(
             col(ChannelSettings.canvas_on),
             col(ChannelSettings.canvas_id).is_not(None),
+            still_installed(col(ChannelSettings.team_id)),
             or_(
                 col(ChannelSettings.canvas_lease_until).is_(None),
                 col(ChannelSettings.canvas_lease_until) < now,

@@ -362,3 +362,37 @@ class CardDraw(SQLModel, table=True):
     retry_at: datetime | None = utc_column(nullable=True)
     attempts: int = 0
     last_error: str | None = long_text(nullable=True)
+
+
+class Installation(SQLModel, table=True):
+    """A workspace that installed decisionbot through "Add to Slack" (the OAuth install mode),
+    or one that removed it.
+
+    Tokens are stored sealed (storage/token_keys.py): a copy of the database, or a backup of
+    it, doesn't give anyone a token. When the app is uninstalled or its tokens are revoked,
+    the tokens are deleted and `uninstalled_at` is set: the workspace's decisions stay, and
+    its scheduled sends stop until it installs again. (In the single-workspace token mode
+    only that mark is kept here.)
+    """
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    enterprise_id: str | None = Field(default=None, max_length=32)
+    team_name: str | None = Field(default=None, max_length=200)
+    app_id: str | None = Field(default=None, max_length=32)
+    bot_id: str | None = Field(default=None, max_length=32)
+    bot_user_id: str | None = Field(default=None, max_length=32)
+    bot_scopes: str = long_text()  # comma-separated, as oauth.v2.access gives them
+    sealed_bot_token: str | None = long_text(nullable=True)
+    sealed_refresh_token: str | None = long_text(nullable=True)  # with token rotation on
+    bot_token_expires_at: datetime | None = utc_column(nullable=True)
+    installer_user_id: str | None = Field(default=None, max_length=32)
+    installed_at: datetime = utc_column()
+    uninstalled_at: datetime | None = utc_column(nullable=True)
+
+
+class OAuthState(SQLModel, table=True):
+    """An "Add to Slack" click not yet come back from Slack: its state, good once, until
+    `expires_at`. In the database, so that the redirect may reach any of the processes."""
+
+    state: str = Field(primary_key=True, max_length=200)
+    expires_at: datetime = utc_column()

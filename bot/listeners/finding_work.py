@@ -22,7 +22,7 @@ async def publish_home(
     deps: Deps, asker: SlackAsker, offsets: dict[HomeSection, int] | None = None
 ) -> None:
     data = await home_data(deps.db, asker, today=deps.now().date(), offsets=offsets)
-    view = build_home(data, await links(deps, asker.client))
+    view = build_home(data, await links(deps, asker.client, asker.team_id))
     await asker.client.views_publish(user_id=asker.user_id, view=view)
 
 

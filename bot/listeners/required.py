@@ -19,6 +19,7 @@ from bot.parsing import is_channel_id, is_team_id, is_user_id
 logger = logging.getLogger(__name__)
 
 INTERACTIONS = ("block_actions", "view_submission", "message_action", "shortcut")
+WORKSPACE_EVENTS = ("app_uninstalled", "tokens_revoked")  # about the whole workspace
 
 
 def _is_url(value: object) -> bool:
@@ -56,6 +57,8 @@ def what_listeners_lack(body: dict[str, Any]) -> str | None:
         event = body.get("event") or {}
         if not isinstance(event.get("type"), str):
             return "event type"
+        if event["type"] in WORKSPACE_EVENTS and not is_team_id(team_id_of(body)):
+            return "team id"
         if event["type"] == "app_home_opened" and not is_user_id(event.get("user")):
             return "event user"
         if event["type"] == "function_executed" and not (

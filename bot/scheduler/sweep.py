@@ -3,6 +3,8 @@
 Every process runs sweeps; the claims in storage decide who sends what. A message is
 recorded as sent with its ts right after Slack accepts it; if sending fails, the work is put
 off and tried again later, and a person who is out of working hours gets it when they're in.
+Each workspace's work goes with that workspace's token (`Workspaces`); a workspace that
+uninstalled the app has none, and what was still due for it is dropped.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from bot.slack.calls import PrivateReply, post_in_thread, tell_privately, time_z
 from bot.slack.canvases import CanvasKeeper
 from bot.slack.cards import CardNotPostable
 from bot.slack.charts import Chart, refused_for_the_chart, upload_chart
+from bot.slack.installations import Workspaces
 from bot.ui.digest import build_digest
 from bot.ui.revisits import (
     build_commit_reminder,
@@ -91,9 +94,9 @@ def build_message(work: DueWork, record: DecisionRecord) -> Message:
 
 
 class Sweeper:
-    def __init__(self, deps: Deps, client: AsyncWebClient, owner: str | None = None) -> None:
+    def __init__(self, deps: Deps, workspaces: Workspaces, owner: str | None = None) -> None:
         self.deps = deps
-        self.client = client
+        self.workspaces = workspaces
         self.owner = owner or deps.process_id
         self._stopping = False
         self._sweeps: set[asyncio.Task[SweepReport]] = set()
@@ -124,9 +127,11 @@ class Sweeper:
         )
         # After planning, so that a commit summary owed for the day is planned first.
         for decision in await end_commit_periods(self.deps.db, now=self.deps.now()):
-            line = build_commit_period_ended_line(decision)
-            self.deps.cards.refresh(self.client, decision, line)
             report.decided += 1
+            client = await self.workspaces.client_for(decision.team_id)
+            if client is not None:
+                line = build_commit_period_ended_line(decision)
+                self.deps.cards.refresh(client, decision, line)
         while not self._stopping and (
             claimed := await claim_due_work(self.deps.db, owner=self.owner, now=self.deps.now())
         ):
@@ -137,7 +142,8 @@ class Sweeper:
                 await self._send(work, report)
         await self._draw_owed_cards(report)
         if not self._stopping:
-            report.canvases_drawn = await CanvasKeeper(self.deps).redraw_behind(self.client)
+            keeper = CanvasKeeper(self.deps)
+            report.canvases_drawn = await keeper.redraw_behind(self.workspaces.client_for)
         return report
 
     async def _draw_owed_cards(self, report: SweepReport) -> None:
@@ -146,22 +152,36 @@ class Sweeper:
         for team_id, decision_id in owed:
             if self._stopping:
                 return
+            client = await self.workspaces.client_for(team_id)
+            if client is None:
+                continue  # uninstalled since it was owed: uninstalling let go of its cards
             await self.deps.pace.card_update(team_id)
             try:
-                if await self.deps.cards.draw_owed(self.client, (team_id, decision_id)):
+                if await self.deps.cards.draw_owed(client, (team_id, decision_id)):
                     report.cards_drawn += 1
             except CardNotPostable as refused:  # tell the person who recorded it how to fix it
                 recorder = refused.record.decision.recorder_id
-                await tell_privately(self.client, PrivateReply(recorder, None), refused.note())
+                await tell_privately(client, PrivateReply(recorder, None), refused.note())
             except Exception as error:
                 logger.warning("card of decision %s still not drawn: %s", decision_id, error)
                 report.failed.append(f"card:{team_id}:{decision_id}")
 
+    async def _drop(self, work: DueWork, report: SweepReport) -> None:
+        """No longer needed: recorded as done, with nothing sent."""
+        await record_sent(
+            self.deps.db, work=work, owner=self.owner, now=self.deps.now(), message_ts=None
+        )
+        report.dropped += 1
+
     async def _send(self, work: DueWork, report: SweepReport) -> None:
         db, now = self.deps.db, self.deps.now()
         try:
+            client = await self.workspaces.client_for(work.team_id)
+            if client is None:
+                await self._drop(work, report)
+                return
             if work.decision_id is None:
-                await self._send_digest(work, report)
+                await self._send_digest(client, work, report)
                 return
             person = work.user_id
             assert person is not None  # work about a decision goes to a person
@@ -172,27 +192,24 @@ class Sweeper:
             except NotFound:
                 record = None
             if record is None or not still_needed(work, record):
-                await record_sent(db, work=work, owner=self.owner, now=now, message_ts=None)
-                report.dropped += 1
+                await self._drop(work, report)
                 return
             if work.kind in (DueWorkKind.REVISIT, DueWorkKind.REVISIT_NUDGE):
-                later = next_working_time(now, await time_zone_of(self.client, person))
+                later = next_working_time(now, await time_zone_of(client, person))
                 if later is not None:
                     await put_off(db, work=work, owner=self.owner, until=later)
                     report.put_off += 1
                     return
             await self.deps.pace.channel_post(work.team_id, person)
             message = build_message(work, record)
-            posted = await self.client.chat_postMessage(
+            posted = await client.chat_postMessage(
                 channel=person, text=message.text, blocks=message.blocks or None
             )
             await record_sent(db, work=work, owner=self.owner, now=now, message_ts=posted["ts"])
             report.sent += 1
             if work.kind is DueWorkKind.REVISIT:
                 await self.deps.pace.channel_post(work.team_id, record.decision.channel_id)
-                await post_in_thread(
-                    self.client, record.decision, build_revisit_thread_line(record)
-                )
+                await post_in_thread(client, record.decision, build_revisit_thread_line(record))
         except Exception as error:
             logger.warning(
                 "could not send %s %s; will retry", work.kind, work.dedupe_key, exc_info=True
@@ -206,35 +223,38 @@ class Sweeper:
                 error=f"{type(error).__name__}: {error}",
             )
 
-    async def _post_digest(self, channel_id: str, message: Message, chart: Chart | None) -> Any:
+    async def _post_digest(
+        self, client: AsyncWebClient, channel_id: str, message: Message, chart: Chart | None
+    ) -> Any:
         if chart is not None:
             with_chart = chart.beside(message)
             try:
-                return await self.client.chat_postMessage(
+                return await client.chat_postMessage(
                     channel=channel_id, text=with_chart.text, blocks=with_chart.blocks
                 )
             except SlackApiError as error:
                 if not refused_for_the_chart(error):
                     raise
                 logger.warning("the digest of %s went without its chart: %s", channel_id, error)
-        return await self.client.chat_postMessage(
+        return await client.chat_postMessage(
             channel=channel_id, text=message.text, blocks=message.blocks
         )
 
-    async def _send_digest(self, work: DueWork, report: SweepReport) -> None:
+    async def _send_digest(
+        self, client: AsyncWebClient, work: DueWork, report: SweepReport
+    ) -> None:
         db, now = self.deps.db, self.deps.now()
         channel_id = work.channel_id
         assert channel_id is not None  # a digest is planned for a channel
         if not await weekly_digest_enabled(db, team_id=work.team_id, channel_id=channel_id):
-            await record_sent(db, work=work, owner=self.owner, now=now, message_ts=None)
-            report.dropped += 1
+            await self._drop(work, report)
             return
         week = Week(end=self.deps.digest_schedule.latest_before(now))
         data = await build_digest_data(db, team_id=work.team_id, channel_id=channel_id, week=week)
         message = build_digest(data)
         trend = await metric_trend(db, team_id=work.team_id, channel_id=channel_id, end=week.end)
-        chart = await upload_chart(self.client, trend)
+        chart = await upload_chart(client, trend)
         await self.deps.pace.channel_post(work.team_id, channel_id)
-        posted = await self._post_digest(channel_id, message, chart)
+        posted = await self._post_digest(client, channel_id, message, chart)
         await record_sent(db, work=work, owner=self.owner, now=now, message_ts=posted["ts"])
         report.sent += 1

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.services.digest import DigestSchedule, Week
-from storage import due_work
+from storage import due_work, installations
 from storage.db import Database
 from storage.models import Decision, DueWork
 
@@ -50,6 +50,9 @@ async def plan_due_work(
                 session, since=week.start, until=week.end, week=week.label, now=now
             )
         )
+        # Nothing is planned for a workspace that uninstalled the app, until it installs again.
+        gone = installations.uninstalled_teams(session)
+        occasions = [occasion for occasion in occasions if occasion.team_id not in gone]
         return due_work.not_yet_planned(session, occasions)
 
     def store(batch: list[due_work.Occasion]) -> Callable[[Session], int]:

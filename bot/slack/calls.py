@@ -43,7 +43,7 @@ SLACK_ERROR_MESSAGES = {
 }
 
 
-def build_web_client(token: str, base_url: str) -> AsyncWebClient:
+def build_web_client(token: str | None, base_url: str) -> AsyncWebClient:
     """The Web API client: honours Retry-After on 429s and retries 5xx and dropped connections.
 
     Call it inside the running loop, and `close_web_client` when done: it keeps one pooled
@@ -58,6 +58,18 @@ def build_web_client(token: str, base_url: str) -> AsyncWebClient:
             AsyncRateLimitErrorRetryHandler(max_retry_count=2),
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
+    )
+
+
+def client_with_token(client: AsyncWebClient, token: str) -> AsyncWebClient:
+    """A client for one workspace's token on `client`'s session, retries and Web API URL, as
+    Bolt makes one for each request."""
+    return AsyncWebClient(
+        token=token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        session=client.session,
+        retry_handlers=list(client.retry_handlers),
     )
 
 
@@ -77,28 +89,38 @@ TOKEN_REFUSED = {
 }
 
 
-async def check_bot_token(client: AsyncWebClient) -> tuple[str | None, str | None]:
-    """(what is wrong with SLACK_BOT_TOKEN as a sentence, the workspace's URL) from auth.test.
+@dataclass(frozen=True)
+class TokenCheck:
+    """What auth.test said of SLACK_BOT_TOKEN: what is wrong with it as a sentence, or its
+    workspace (both None when Slack couldn't be asked)."""
 
-    Slack out of reach is not the token's fault: that is logged, and the bot goes on.
-    """
+    refused: str | None = None
+    team_id: str | None = None
+    workspace_url: str | None = None
+
+
+async def check_bot_token(client: AsyncWebClient) -> TokenCheck:
+    """Asks auth.test. Slack out of reach is not the token's fault: that is logged, and the
+    bot goes on."""
     try:
         answer = await client.auth_test()
     except SlackApiError as error:
         code = slack_error_code(error)
         if code in TOKEN_REFUSED:
-            return (
-                f"Slack refused SLACK_BOT_TOKEN ({code}). Copy the Bot User OAuth Token (it "
-                "starts xoxb-) from your app's OAuth & Permissions page again; if the app was "
-                "removed from the workspace, reinstall it first.",
-                None,
+            return TokenCheck(
+                refused=f"Slack refused SLACK_BOT_TOKEN ({code}). Copy the Bot User OAuth "
+                "Token (it starts xoxb-) from your app's OAuth & Permissions page again; if the "
+                "app was removed from the workspace, reinstall it first."
             )
         logger.warning("couldn't check SLACK_BOT_TOKEN with Slack (%s); going on", code)
-        return None, None
+        return TokenCheck()
     except (TimeoutError, aiohttp.ClientError, OSError) as error:
         logger.warning("couldn't reach Slack to check SLACK_BOT_TOKEN (%s); going on", error)
-        return None, None
-    return None, str(answer.get("url") or "") or None
+        return TokenCheck()
+    return TokenCheck(
+        team_id=str(answer.get("team_id") or "") or None,
+        workspace_url=str(answer.get("url") or "") or None,
+    )
 
 
 def slack_error_code(error: BaseException) -> str | None:

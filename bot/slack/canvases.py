@@ -10,6 +10,7 @@ process dies mid-draw: the canvas is still behind, and the next sweep draws it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -63,7 +64,7 @@ class CanvasKeeper:
         content = await service.canvas_content(
             self._deps.db, team_id=team_id, channel_id=channel_id
         )
-        return build_canvas(content, await links(self._deps, client)), content.newest_event
+        return build_canvas(content, await links(self._deps, client, team_id)), content.newest_event
 
     async def turn_on(
         self, client: AsyncWebClient, *, team_id: str, channel_id: str, by: str
@@ -134,16 +135,20 @@ class CanvasKeeper:
             "it is. `/decide canvas on` brings it up to date again."
         )
 
-    async def redraw_behind(self, client: AsyncWebClient) -> int:
-        """Redraws the canvases behind their channel's history (a few per sweep); returns how
-        many it drew."""
+    async def redraw_behind(
+        self, client_for: Callable[[str], Awaitable[AsyncWebClient | None]]
+    ) -> int:
+        """Redraws the canvases behind their channel's history (a few per sweep), each with
+        its workspace's client; returns how many it drew."""
         db, now = self._deps.db, self._deps.now()
         behind = await db.read(
             lambda session: queries.canvases_behind(session, now=now, limit=CANVASES_PER_SWEEP)
         )
         drawn = 0
         for team_id, channel_id in behind:
-            drawn += await self._redraw(client, team_id, channel_id)
+            client = await client_for(team_id)
+            if client is not None:
+                drawn += await self._redraw(client, team_id, channel_id)
         return drawn
 
     async def _redraw(self, client: AsyncWebClient, team_id: str, channel_id: str) -> int:

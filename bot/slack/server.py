@@ -12,6 +12,7 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.calls import TOKEN_REFUSED, slack_error_code
@@ -39,7 +40,23 @@ def build_web_app(app: AsyncApp, db: Database, *, signing_secret: str) -> web.Ap
 
     web_app = build_health_app(db)
     web_app.router.add_post(EVENTS_PATH, slack_events)
+    flow = app.oauth_flow
+    if flow is not None:  # the OAuth install mode
+
+        async def install(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(await flow.handle_installation(_page_request(request)))
+
+        async def oauth_redirect(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(await flow.handle_callback(_page_request(request)))
+
+        web_app.router.add_get(flow.install_path, install)
+        web_app.router.add_get(flow.redirect_uri_path, oauth_redirect)
     return web_app
+
+
+def _page_request(request: web.Request) -> AsyncBoltRequest:
+    """A browser's GET of an install page, for Bolt's OAuth flow: its query and cookies."""
+    return AsyncBoltRequest(body="", query=request.query_string, headers=dict(request.headers))
 
 
 def build_health_app(db: Database) -> web.Application:
@@ -104,6 +121,10 @@ async def serve_http(
     web_app = build_web_app(app, db, signing_secret=signing_secret)
     runner = await _start(web_app, host=host, port=port)
     logger.info("decisionbot listening on http://%s:%d%s", host, port, EVENTS_PATH)
+    if app.oauth_flow is not None:
+        logger.info(
+            "workspaces install it from http://%s:%d%s", host, port, app.oauth_flow.install_path
+        )
     try:
         await wait_for_stop_signal()
     finally:

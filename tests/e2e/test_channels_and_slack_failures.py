@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from bot.ids import Action
 from bot.scheduler.sweep import Sweeper, SweepReport
+from bot.slack.installations import OneWorkspace
 from storage import repository
 from tests.conftest import ALICE, BOB, CHANNEL, NOW, PRIVATE_CHANNEL, TEAM
 from tests.e2e.flows import record_decision
@@ -72,7 +73,7 @@ async def test_a_rate_limited_card_post_waits_and_posts_once(bot: BotUnderTest) 
 
 async def sweep_at(bot: BotUnderTest, moment: datetime) -> SweepReport:
     bot.deps.clock = lambda: moment
-    report = await Sweeper(bot.deps, bot.app.client).sweep()
+    report = await Sweeper(bot.deps, OneWorkspace(bot.app.client)).sweep()
     await bot.settle()
     return report
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.ids import Action
 from bot.scheduler.sweep import Sweeper
 from bot.slack.card_refresh import COMMITMENT_LINES_KEPT
+from bot.slack.installations import OneWorkspace
 from bot.slack.pacing import CHAT_UPDATE
 from bot.ui.card import PEOPLE_SHOWN_MAX
 from storage import repository
@@ -195,7 +196,7 @@ async def test_a_failed_redraw_in_a_burst_tells_nobody_and_a_sweep_draws_every_c
     ]
     assert "2 of 2 asked have committed" not in bot.card_text(CHANNEL)
     bot.deps.clock = lambda: NOW + timedelta(minutes=1)
-    assert (await Sweeper(bot.deps, bot.app.client).sweep()).cards_drawn == 1
+    assert (await Sweeper(bot.deps, OneWorkspace(bot.app.client)).sweep()).cards_drawn == 1
     text = bot.card_text(CHANNEL)
     assert "2 of 2 asked have committed" in text
     assert f"<@{BOB}> disagreed and committed" in text

@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.ids import Action, Block
 from bot.ids import View as ViewId
 from bot.scheduler.sweep import Sweeper
+from bot.slack.installations import OneWorkspace
 from tests.conftest import ALICE, BOB, CHANNEL, NOW, PRIVATE_CHANNEL
 from tests.e2e.flows import record_decision
 from tests.harness import BotUnderTest
@@ -27,7 +28,9 @@ def canvas_of(bot: BotUnderTest, channel: str) -> dict[str, object]:
 
 async def sweep(bot: BotUnderTest, after: timedelta = timedelta(0)) -> int:
     bot.deps.clock = lambda: NOW + after
-    return (await Sweeper(bot.deps, bot.app.client, owner="process-a").sweep()).canvases_drawn
+    return (
+        await Sweeper(bot.deps, OneWorkspace(bot.app.client), owner="process-a").sweep()
+    ).canvases_drawn
 
 
 async def test_the_canvas_lists_the_channels_decisions_and_follows_their_changes(

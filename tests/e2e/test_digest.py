@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.ids import Action, Block
 from bot.scheduler.sweep import Sweeper
+from bot.slack.installations import OneWorkspace
 from tests.conftest import ALICE, BOB, CAROL, CHANNEL, NOW, PRIVATE_CHANNEL
 from tests.e2e.flows import record_decision
 from tests.harness import BotUnderTest, blocks_text
@@ -25,7 +26,7 @@ def digests(bot: BotUnderTest, channel: str) -> list[dict[str, object]]:
 
 async def sweep_at(bot: BotUnderTest, moment: object, owner: str = "process-a") -> None:
     bot.deps.clock = lambda: moment  # type: ignore[assignment,return-value]
-    await Sweeper(bot.deps, bot.app.client, owner=owner).sweep()
+    await Sweeper(bot.deps, OneWorkspace(bot.app.client), owner=owner).sweep()
 
 
 async def test_each_channel_with_activity_gets_one_digest_a_week(bot: BotUnderTest) -> None:

@@ -15,6 +15,7 @@ from bot.cli import main
 from bot.export_formats import to_csv
 from bot.ids import Action, Block
 from bot.scheduler.sweep import Sweeper
+from bot.slack.installations import OneWorkspace
 from storage.db import Database
 from storage.models import Outcome
 from tests.conftest import ALICE, BOB, CAROL, CHANNEL, NOW
@@ -50,7 +51,7 @@ async def a_full_story(bot: BotUnderTest) -> None:
     )
     revisit_day = NOW + timedelta(days=30)
     bot.deps.clock = lambda: revisit_day
-    await Sweeper(bot.deps, bot.app.client, owner="test").sweep()
+    await Sweeper(bot.deps, OneWorkspace(bot.app.client), owner="test").sweep()
     revisit = next(
         m for m in bot.stand_in.channel_messages(ALICE) if "Time to revisit" in str(m["text"])
     )

@@ -15,6 +15,7 @@ from sqlmodel import select
 from bot.cli import main
 from bot.ids import INPUT, Action, Block
 from bot.scheduler.sweep import Sweeper
+from bot.slack.installations import OneWorkspace
 from bot.ui.revisits import dissent_call_block_id
 from storage.db import Database
 from storage.models import Dissent, DissentCall, Outcome
@@ -41,7 +42,7 @@ async def dissent(bot: BotUnderTest, card: dict[str, object], user: str, predict
 async def open_keep_form(bot: BotUnderTest, day: object = REVISIT_DAY) -> None:
     """The revisit comes due; the decider clicks Keep on it."""
     bot.deps.clock = lambda: day  # type: ignore[assignment,return-value]
-    await Sweeper(bot.deps, bot.app.client, owner="process-a").sweep()
+    await Sweeper(bot.deps, OneWorkspace(bot.app.client), owner="process-a").sweep()
     revisit = next(
         m for m in reversed(bot.stand_in.channel_messages(ALICE)) if "revisit" in str(m["text"])
     )
@@ -126,7 +127,7 @@ async def test_a_prediction_that_came_true_is_credited_on_every_surface(
 
     # The week's digest (Monday 28 December) counts it, and the door called right.
     bot.deps.clock = lambda: NOW + timedelta(days=35, minutes=1)
-    await Sweeper(bot.deps, bot.app.client, owner="process-a").sweep()
+    await Sweeper(bot.deps, OneWorkspace(bot.app.client), owner="process-a").sweep()
     [digest] = [
         m
         for m in bot.stand_in.channel_messages(CHANNEL)

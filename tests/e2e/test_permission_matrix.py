@@ -14,6 +14,7 @@ import pytest
 from bot.ids import Action, Block
 from bot.scheduler.sweep import Sweeper
 from bot.services.decisions import load_record
+from bot.slack.installations import OneWorkspace
 from storage.models import DecisionStatus
 from tests.conftest import ADMIN, ALICE, BOB, CAROL, CHANNEL, DAN, NOW, TEAM
 from tests.e2e.flows import record_decision
@@ -93,7 +94,7 @@ async def close(bot: BotUnderTest, actor: BotUnderTest, user: str) -> bool:
 async def revisit_disposition(bot: BotUnderTest, actor: BotUnderTest, user: str) -> bool:
     await a_decision(bot)
     bot.deps.clock = lambda: NOW + timedelta(days=30)  # its revisit day, in working hours
-    await Sweeper(bot.deps, bot.app.client, owner="process-a").sweep()
+    await Sweeper(bot.deps, OneWorkspace(bot.app.client), owner="process-a").sweep()
     [revisit] = bot.stand_in.channel_messages(ALICE)
     before = len(bot.stand_in.open_views(user))
     await actor.click(revisit, Action.REVISIT_KEEP, user=user, channel=ALICE)

@@ -12,6 +12,7 @@ from bot.ids import Action, Block
 from bot.scheduler.sweep import Sweeper
 from bot.services.due_work import LEASE, claim_due_work, plan_due_work
 from bot.services.revisits import list_reviews
+from bot.slack.installations import OneWorkspace
 from storage.models import Disposition, DueWork, Outcome
 from tests.conftest import ALICE, BOB, CAROL, CHANNEL, NOW, TEAM
 from tests.e2e.flows import record_decision
@@ -25,7 +26,7 @@ def at(bot: BotUnderTest, moment: datetime) -> None:
 
 
 def sweeper(bot: BotUnderTest, owner: str = "process-a") -> Sweeper:
-    return Sweeper(bot.deps, bot.app.client, owner=owner)
+    return Sweeper(bot.deps, OneWorkspace(bot.app.client), owner=owner)
 
 
 def direct_messages(bot: BotUnderTest, user: str) -> list[dict[str, object]]:

@@ -16,6 +16,7 @@ from bot.cli import main
 from bot.ids import Action, Block
 from bot.scheduler.sweep import Sweeper
 from bot.services.revisits import list_reviews
+from bot.slack.installations import OneWorkspace
 from bot.ui.modals import SUPERSEDE_WITH_EXISTING, SUPERSEDE_WITH_NEW
 from storage.db import Database
 from storage.repository import list_events
@@ -91,7 +92,7 @@ async def test_the_decider_withdraws_a_decision_with_a_reason_and_nothing_asks_a
     # Nobody is asked about it: not on the Home tab, and its revisit never comes.
     assert "Buy Acme" not in waiting_on(await bot.open_home(BOB))
     bot.deps.clock = lambda: NOW + timedelta(days=30)
-    assert (await Sweeper(bot.deps, bot.app.client, owner="test").sweep()).sent == 0
+    assert (await Sweeper(bot.deps, OneWorkspace(bot.app.client), owner="test").sweep()).sent == 0
 
 
 async def test_only_the_decider_the_recorder_or_an_admin_may_withdraw_or_supersede(

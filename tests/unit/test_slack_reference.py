@@ -12,6 +12,7 @@ import yaml
 from bot.ids import Shortcut
 from bot.listeners.workflow_step import INPUT_TITLES, RECORD_A_DECISION
 from bot.slack.request import is_signed
+from bot.slack.scopes import BOT_SCOPES
 from tests.slack_stand_in.requests import slack_signature
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +66,9 @@ def test_manifest_declares_what_the_bot_uses_and_no_more() -> None:
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
         "app_home_opened",
+        "app_uninstalled",
         "function_executed",
+        "tokens_revoked",
     ]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
@@ -77,6 +80,8 @@ def test_manifest_declares_what_the_bot_uses_and_no_more() -> None:
         "groups:read",  # the same for private channels
         "canvases:write",  # the channel's decision log canvas
     }
+    # What an install through /slack/install asks for is the same.
+    assert list(manifest["oauth_config"]["scopes"]["bot"]) == list(BOT_SCOPES)
 
 
 def test_the_workflow_step_is_declared_as_slack_requires_of_a_bolt_apps_custom_step() -> None:

@@ -45,15 +45,18 @@ async def answer_list(
 ) -> None:
     asker = asker_of(deps, client, body)
     found = await list_channel(deps.db, asker, channel_id=channel_id, offset=offset)
-    message = build_channel_list(found, channel_id, LIST_PAGE, await links(deps, client))
+    linker = await links(deps, client, asker.team_id)
+    message = build_channel_list(found, channel_id, LIST_PAGE, linker)
     await _answer(respond, message, replace=replace)
 
 
 async def answer_search(
     deps: Deps, client: AsyncWebClient, body: dict[str, Any], respond: AsyncRespond, words: str
 ) -> None:
-    found = await search_decisions(deps.db, asker_of(deps, client, body), words=words)
-    await _answer(respond, build_search_results(found, words, await links(deps, client)))
+    asker = asker_of(deps, client, body)
+    found = await search_decisions(deps.db, asker, words=words)
+    linker = await links(deps, client, asker.team_id)
+    await _answer(respond, build_search_results(found, words, linker))
 
 
 async def answer_show(
@@ -62,8 +65,9 @@ async def answer_show(
     number = read_number(ref.strip().lstrip("#"))
     if number is None:
         raise InvalidInput({"id": "Give the decision's number, as in `/decide show 42`."})
-    full = await show_decision(deps.db, asker_of(deps, client, body), decision_id=number)
-    await _answer(respond, build_full_decision(full, await links(deps, client)))
+    asker = asker_of(deps, client, body)
+    full = await show_decision(deps.db, asker, decision_id=number)
+    await _answer(respond, build_full_decision(full, await links(deps, client, asker.team_id)))
 
 
 async def answer_finding(
