@@ -26,6 +26,7 @@ test: python-is-supported $(STAMP)  ## Install what is needed, then lint, type-c
 	$(BIN)/ruff check bot storage tests bench
 	$(BIN)/ruff format --check bot storage tests bench
 	$(BIN)/mypy
+	tests/install_chromium.sh
 	$(BIN)/pytest
 	tests/with_postgres.sh $(BIN)/pytest
 

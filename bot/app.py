@@ -51,6 +51,10 @@ def build_app(
             process_before_response=True,
             logger=bolt_logger,
             oauth_flow=install_flow,
+            # Given here as well as in the flow, so that Bolt renews rotating tokens with our
+            # client (SLACK_API_URL): the flow's own authorize renews them with a client of
+            # its own, always at slack.com.
+            installation_store=install_flow.settings.installation_store if install_flow else None,
             installation_store_bot_only=True if install_flow else None,
             user_facing_authorize_error_message=NOT_INSTALLED,
         )

@@ -291,7 +291,9 @@ def run_operator_command(settings: Settings, args: argparse.Namespace) -> int:
         if args.command == "keys":
             print(asyncio.run(keys_rotate(settings)))
         else:
-            print(asyncio.run(workspace_delete(settings, args.team_id, confirmed=args.yes)))
+            ask = input if sys.stdin.isatty() else None
+            deleting = workspace_delete(settings, args.team_id, confirmed=args.yes, ask=ask)
+            print(asyncio.run(deleting))
     except ConfigError as error:
         print(f"{where}: {error}", file=sys.stderr)
         return 2

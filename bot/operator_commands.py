@@ -5,7 +5,6 @@ is wrong."""
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable
 
 from bot.config import ConfigError, Settings
@@ -52,9 +51,10 @@ async def keys_rotate(settings: Settings) -> str:
 
 
 async def workspace_delete(
-    settings: Settings, team_id: str, *, confirmed: bool, ask: Callable[[str], str] = input
+    settings: Settings, team_id: str, *, confirmed: bool, ask: Callable[[str], str] | None
 ) -> str:
-    """Deletes everything stored for a workspace, after the operator types its id again."""
+    """Deletes everything stored for a workspace, after the operator types its id again
+    (`ask` shows the question and returns the answer; None where nobody can answer)."""
     if not TEAM_ID.fullmatch(team_id):
         raise ConfigError(
             f"{team_id!r} is not a Slack workspace id: it looks like T0123ABCD (the `team_id` "
@@ -66,7 +66,7 @@ async def workspace_delete(
         decisions = await db.read(lambda session: installations.count_decisions(session, team_id))
         still = await db.read(lambda session: installations.installed(session, team_id))
         if not confirmed:
-            if not sys.stdin.isatty():
+            if ask is None:
                 raise ConfigError(
                     f"This deletes {decisions} decisions of {team_id} for good; it asks to "
                     "confirm at a terminal. To run it without one, add --yes."

@@ -11,8 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.listeners.finding_work import publish_home
-from bot.slack.channel_access import SlackAsker
 from bot.listeners.payload import team_id_of
+from bot.slack.channel_access import SlackAsker
 from bot.slack.failures import log_unexpected
 from storage import installations
 

@@ -148,6 +148,22 @@ def app_home_opened_body(*, team_id: str, user_id: str, tab: str = "home") -> st
     )
 
 
+def workspace_event_body(*, team_id: str, event: dict[str, Any]) -> str:
+    """An Events API envelope for an event about the workspace (app_uninstalled,
+    tokens_revoked), in the shape Slack documents for them."""
+    return json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": team_id,
+            "api_app_id": "A0STANDIN",
+            "event": {"event_ts": f"{time.time():.6f}", **event},
+            "type": "event_callback",
+            "event_id": f"Ev{time.time_ns()}",
+            "event_time": int(time.time()),
+        }
+    )
+
+
 def message_action_payload(
     *,
     team_id: str,

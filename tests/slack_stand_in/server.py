@@ -3,18 +3,24 @@
 It runs on an ephemeral loopback port, checks Block Kit like Slack does (`invalid_blocks`),
 keeps the messages and views it was given, expires `trigger_id`s after 3 seconds and
 accepts each once, and can be told to answer 429 (with Retry-After) or 5xx.
+
+It is one workspace (`team_id`, with `token`) and any more that install the app through its
+authorize page and oauth.v2.access, each getting its own token. A call with one workspace's
+token that names another's channel or person is refused as Slack would, and noted in
+`warnings` (which the tests' fixture checks are empty).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import web
 
@@ -26,8 +32,30 @@ BOT_ID = "BBOT0001"
 
 
 @dataclass
+class OAuthApp:
+    """The app as registered with Slack, for installs through /oauth/v2/authorize."""
+
+    client_id: str = "1111.2222"
+    client_secret: str = "stand-in-client-secret"
+    redirect_uri: str = ""  # the registered one: used when the authorize URL names none
+    rotate_tokens: bool = False  # token rotation on: tokens expire and come with refresh tokens
+    token_lifetime_seconds: int = 43200
+
+
+@dataclass
+class InstallChoice:
+    """What the person does on Slack's authorize page."""
+
+    team_id: str = "T0001"
+    team_name: str = "Stand-in"
+    cancel: bool = False
+    org_wide: str | None = None  # an Enterprise Grid org id: install for the whole org
+
+
+@dataclass
 class Channel:
     id: str
+    team_id: str | None = None  # None: the stand-in's own workspace
     is_private: bool = False
     bot_is_member: bool = True
     is_archived: bool = False
@@ -38,6 +66,7 @@ class Channel:
 @dataclass
 class User:
     id: str
+    team_id: str | None = None  # None: the stand-in's own workspace
     is_admin: bool = False
     tz: str = "Europe/London"
     tz_offset: int = 0
@@ -88,6 +117,14 @@ class SlackStandIn:
     # Files uploaded with files.getUploadURLExternal, by id: what was declared and sent.
     uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    oauth: OAuthApp = field(default_factory=OAuthApp)
+    install_choice: InstallChoice = field(default_factory=InstallChoice)
+    installed_tokens: dict[str, str] = field(default_factory=dict)  # bot token -> its team
+    team_calls: list[tuple[str, str]] = field(default_factory=list)  # (team of token, method)
+    # An authorize code -> what the person chose, and the scopes the app asked for.
+    _codes: dict[str, tuple[InstallChoice, str]] = field(default_factory=dict)
+    _refresh_tokens: dict[str, str] = field(default_factory=dict)  # refresh token -> team
+    _caller_team: str = ""
     _failures: dict[str, Failure] = field(default_factory=dict)
     _triggers: dict[str, tuple[float, str]] = field(default_factory=dict)  # id -> (issued, user)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -178,6 +215,7 @@ class SlackStandIn:
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{id}", self._response_url)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/oauth/v2/authorize", self._authorize)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -207,16 +245,127 @@ class SlackStandIn:
                 args[key] = json.loads(args[key])
         return args
 
+    @property
+    def authorize_url(self) -> str:
+        return f"{self.base_url}/oauth/v2/authorize"
+
+    def team_of_token(self, token: str) -> str | None:
+        if token == self.token or token in self.executions.values():
+            return self.team_id
+        return self.installed_tokens.get(token)
+
+    async def _authorize(self, request: web.Request) -> web.Response:
+        """Slack's authorize page, answered at once as `install_choice` says: back to the
+        redirect URL with a code for oauth.v2.access (or the error of a cancelled install)."""
+        query = request.query
+        if query.get("client_id") != self.oauth.client_id:
+            return web.Response(status=400, text="invalid_client_id")
+        redirect = query.get("redirect_uri") or self.oauth.redirect_uri
+        if not redirect or (self.oauth.redirect_uri and redirect != self.oauth.redirect_uri):
+            return web.Response(status=400, text="bad_redirect_uri")
+        choice = self.install_choice
+        if choice.cancel:
+            answer = {"error": "access_denied", "state": query.get("state", "")}
+        else:
+            code = f"code-{next(self._ids)}"
+            self._codes[code] = (InstallChoice(**vars(choice)), query.get("scope", ""))
+            answer = {"code": code, "state": query.get("state", "")}
+        raise web.HTTPFound(f"{redirect}?{urlencode(answer)}")
+
+    def _issue_bot_token(self, team_id: str) -> dict[str, Any]:
+        number = next(self._ids)
+        token = f"xoxb-{team_id}-{number}"
+        self.installed_tokens[token] = team_id
+        if not self.oauth.rotate_tokens:
+            return {"access_token": token}
+        refresh = f"xoxe-1-{team_id}-{number}"
+        self._refresh_tokens[refresh] = team_id
+        return {
+            "access_token": token,
+            "refresh_token": refresh,
+            "expires_in": self.oauth.token_lifetime_seconds,
+        }
+
+    def _oauth_v2_access(self, request: web.Request, args: dict[str, Any]) -> dict[str, Any]:
+        """Exchanges an authorize code (or, with rotation, a refresh token) for a bot token."""
+        basic = request.headers.get("Authorization", "").removeprefix("Basic ")
+        try:
+            client_id, _, secret = base64.b64decode(basic).decode().partition(":")
+        except ValueError:
+            client_id, secret = args.get("client_id", ""), args.get("client_secret", "")
+        if (client_id, secret) != (self.oauth.client_id, self.oauth.client_secret):
+            return {"ok": False, "error": "invalid_client_id"}
+        if args.get("grant_type") == "refresh_token":
+            team_id = self._refresh_tokens.pop(args.get("refresh_token", ""), None)
+            if team_id is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            renewed = self._issue_bot_token(team_id)
+            return {"ok": True, "token_type": "bot", "team": {"id": team_id}, **renewed}
+        asked = self._codes.pop(args.get("code", ""), None)
+        if asked is None:
+            return {"ok": False, "error": "invalid_code"}
+        choice, scopes = asked
+        team = {"id": choice.team_id, "name": choice.team_name}
+        common = {
+            "ok": True,
+            "app_id": "A0STANDIN",
+            "token_type": "bot",
+            "scope": scopes,
+            "bot_user_id": BOT_USER_ID,
+            "authed_user": {"id": "U0INSTALLER"},
+        }
+        if choice.org_wide:
+            return {
+                **common,
+                "team": None,
+                "enterprise": {"id": choice.org_wide, "name": "Org"},
+                "is_enterprise_install": True,
+                **self._issue_bot_token(choice.org_wide),
+            }
+        return {
+            **common,
+            "team": team,
+            "enterprise": None,
+            "is_enterprise_install": False,
+            **self._issue_bot_token(choice.team_id),
+        }
+
+    def _crosses_teams(self, method: str, args: dict[str, Any]) -> dict[str, Any] | None:
+        """Slack's answer when a call names a channel or person of another workspace."""
+        for key in ("channel", "channel_id", "user", "user_id"):
+            named = args.get(key)
+            if not isinstance(named, str):
+                continue
+            thing: Channel | User | None = self.channels.get(named) or self.users.get(named)
+            if thing is None or (thing.team_id or self.team_id) == self._caller_team:
+                continue
+            self.warnings.append(
+                f"{method} with {self._caller_team}'s token named {named} of another workspace"
+            )
+            return {
+                "ok": False,
+                "error": "user_not_found" if isinstance(thing, User) else "channel_not_found",
+            }
+        return None
+
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args = await self._arguments(request)
         self.calls.append((method, args))
         self.called_at.append(time.time())
-        live_tokens = {self.token, *self.executions.values()}
+        if method == "oauth.v2.access":  # the app's credentials, not a token
+            return web.json_response(self._oauth_v2_access(request, args))
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        team = self.team_of_token(token)
         if method == "apps.connections.open":
-            live_tokens = {self.app_token}
-        if request.headers.get("Authorization", "").removeprefix("Bearer ") not in live_tokens:
+            team = self.team_id if token == self.app_token else None
+        if team is None:
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        self._caller_team = team
+        self.team_calls.append((team, method))
+        crossing = self._crosses_teams(method, args)
+        if crossing is not None:
+            return web.json_response(crossing)
         failure = self._failures.get(method)
         if failure is not None and failure.remaining > 0:
             failure.remaining -= 1
@@ -329,16 +478,25 @@ class SlackStandIn:
 
     # ---- the Web API methods ------------------------------------------------------------
     def _auth_test(self, _args: dict[str, Any]) -> dict[str, Any]:
+        team = self._caller_team
         return {
             "ok": True,
-            "url": "https://stand-in.slack.com/",
+            "url": "https://stand-in.slack.com/"
+            if team == self.team_id
+            else f"https://{team.lower()}.stand-in.slack.com/",
             "team": "Stand-in",
             "user": "decisionbot",
-            "team_id": self.team_id,
+            "team_id": team,
             "user_id": BOT_USER_ID,
             "bot_id": BOT_ID,
             "is_enterprise_install": False,
         }
+
+    def _auth_revoke(self, _args: dict[str, Any]) -> dict[str, Any]:
+        revoked = [t for t, team in self.installed_tokens.items() if team == self._caller_team]
+        for token in revoked:
+            del self.installed_tokens[token]
+        return {"ok": True, "revoked": bool(revoked)}
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, error = self._where_bot_can_post(args.get("channel", ""))
@@ -635,7 +793,7 @@ class SlackStandIn:
             "ok": True,
             "user": {
                 "id": user.id,
-                "team_id": self.team_id,
+                "team_id": user.team_id or self.team_id,
                 "name": user.id.lower(),
                 "tz": user.tz,
                 "tz_offset": user.tz_offset,

@@ -8,6 +8,7 @@ import pytest
 
 from bot.config import ConfigError, Mode, Settings, load_settings
 from storage.db import Database
+from storage.token_keys import TokenKeyProblem, TokenKeys, new_key
 
 HTTP_ENV = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret"}
 
@@ -128,3 +129,73 @@ def test_the_digest_schedule_is_read_from_its_three_settings() -> None:
         "16:30:00",
         "Europe/Berlin",
     )
+
+
+OAUTH_ENV = {
+    "SLACK_CLIENT_ID": "1111.2222",
+    "SLACK_CLIENT_SECRET": "client-secret",
+    "SLACK_STATE_SECRET": "state-secret",
+    "TOKEN_ENCRYPTION_KEY": new_key(),
+    "SLACK_SIGNING_SECRET": "s3cret",
+}
+
+
+def test_the_oauth_install_mode_needs_no_bot_token() -> None:
+    settings = load_settings(OAUTH_ENV, mode=Mode.HTTP)
+    assert settings.installs_through_oauth
+    assert settings.slack_authorize_url == "https://slack.com/oauth/v2/authorize"
+    assert settings.slack_redirect_uri == ""
+    assert not load_settings(HTTP_ENV).installs_through_oauth
+
+
+@pytest.mark.parametrize(
+    ("env", "mode", "says"),
+    [
+        (OAUTH_ENV | {"SLACK_BOT_TOKEN": "xoxb-1"}, Mode.HTTP, "pick one mode"),
+        (OAUTH_ENV, Mode.SOCKET, "run `decisionbot serve`"),
+        (
+            {k: v for k, v in OAUTH_ENV.items() if k != "SLACK_STATE_SECRET"},
+            Mode.HTTP,
+            "Set SLACK_STATE_SECRET (any long random text",
+        ),
+        (
+            {k: v for k, v in OAUTH_ENV.items() if k != "SLACK_CLIENT_SECRET"},
+            Mode.HTTP,
+            "Set SLACK_CLIENT_SECRET (the Client Secret under Basic Information",
+        ),
+        (OAUTH_ENV | {"TOKEN_ENCRYPTION_KEY": ""}, Mode.HTTP, "run `decisionbot keys new`"),
+        (
+            OAUTH_ENV | {"TOKEN_ENCRYPTION_KEY": "not-a-key"},
+            Mode.HTTP,
+            "Key 1 of TOKEN_ENCRYPTION_KEY is not a Fernet key",
+        ),
+        (
+            OAUTH_ENV | {"TOKEN_ENCRYPTION_KEY": f"{new_key()}, short"},
+            Mode.HTTP,
+            "Key 2 of TOKEN_ENCRYPTION_KEY is not a Fernet key",
+        ),
+        (
+            OAUTH_ENV | {"SLACK_REDIRECT_URI": "/slack/oauth_redirect"},
+            Mode.HTTP,
+            "SLACK_REDIRECT_URI must be the full URL",
+        ),
+        (OAUTH_ENV | {"SLACK_AUTHORIZE_URL": "slack.com"}, Mode.HTTP, "SLACK_AUTHORIZE_URL must"),
+    ],
+)
+def test_each_oauth_install_mistake_names_what_to_set(
+    env: dict[str, str], mode: Mode, says: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(env, mode=mode)
+    assert says in raised.value.args[0]
+
+
+def test_tokens_sealed_with_an_old_key_open_while_it_is_listed_after_the_new() -> None:
+    old, new = new_key(), new_key()
+    sealed = TokenKeys(old).seal("xoxb-secret")
+    both = TokenKeys(f"{new},{old}")
+    assert both.open(sealed) == "xoxb-secret"
+    resealed = both.reseal(sealed)
+    assert TokenKeys(new).open(resealed) == "xoxb-secret"
+    with pytest.raises(TokenKeyProblem, match="the key it was sealed with was removed"):
+        TokenKeys(new).open(sealed)
