@@ -4,6 +4,7 @@ a sentence saying which token to fix; a good one starts without warnings about i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import socket
@@ -11,9 +12,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
 
-from storage.db import sqlite_file_problem
+from storage import installations
+from storage.db import Database, sqlite_file_problem
+from storage.models import Installation
+from storage.token_keys import TokenKeys, new_key
+from tests.conftest import NOW
 from tests.databases import new_database_url
 from tests.e2e.test_several_processes import ROOT, free_port
 from tests.slack_stand_in.server import SlackStandIn
@@ -138,3 +144,66 @@ def test_the_readmes_commands_notice_a_venv_made_by_a_python_that_is_gone(tmp_pa
         made = subprocess.run(["make", command], cwd=tmp_path, capture_output=True, text=True)
         assert made.returncode != 0
         assert "run 'make clean', then this again" in made.stdout
+
+
+def oauth_env(stand_in: SlackStandIn, key: str) -> dict[str, str]:
+    return {
+        "SLACK_CLIENT_ID": stand_in.oauth.client_id,
+        "SLACK_CLIENT_SECRET": stand_in.oauth.client_secret,
+        "SLACK_STATE_SECRET": "a-state-secret",
+        "TOKEN_ENCRYPTION_KEY": key,
+        "SLACK_AUTHORIZE_URL": stand_in.authorize_url,
+    }
+
+
+async def test_the_oauth_install_mode_serves_its_install_page(
+    stand_in: SlackStandIn, tmp_path: Path
+) -> None:
+    port = free_port()
+
+    async def fetch_install_page() -> tuple[int, str]:
+        for _ in range(100):
+            await asyncio.sleep(0.1)
+            with contextlib.suppress(aiohttp.ClientError):
+                async with (
+                    aiohttp.ClientSession() as browser,
+                    browser.get(f"http://127.0.0.1:{port}/slack/install") as page,
+                ):
+                    return page.status, await page.text()
+        raise AssertionError("the bot never answered")
+
+    fetched = asyncio.ensure_future(fetch_install_page())
+    code, said = await run_serve(
+        stand_in, tmp_path, "", seconds=8, PORT=str(port), **oauth_env(stand_in, new_key())
+    )
+    status, page = await fetched
+    assert code is None, said
+    assert status == 200 and "Add to Slack" in page
+    assert f"workspaces install it from http://0.0.0.0:{port}/slack/install" in said
+    assert "Traceback" not in said and "will be unused" not in said
+
+
+async def test_both_modes_at_once_stop_with_a_sentence(
+    stand_in: SlackStandIn, tmp_path: Path
+) -> None:
+    env = oauth_env(stand_in, new_key())
+    code, said = await run_serve(stand_in, tmp_path, stand_in.token, seconds=30, **env)
+    assert code == 2 and "Traceback" not in said
+    assert "SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: pick one mode." in said
+
+
+async def test_a_key_that_cant_open_the_stored_tokens_stops_the_bot_with_a_sentence(
+    stand_in: SlackStandIn, tmp_path: Path
+) -> None:
+    url = new_database_url(tmp_path, "sealed")
+    database = Database(url)
+    await database.upgrade()
+    sealed = TokenKeys(new_key()).seal("xoxb-T0001-1")
+    row = Installation(team_id="T0001", bot_scopes="", sealed_bot_token=sealed, installed_at=NOW)
+    await database.write(lambda session: installations.save(session, row))
+    await database.close()
+
+    env = oauth_env(stand_in, new_key()) | {"DATABASE_URL": url}
+    code, said = await run_serve(stand_in, tmp_path, "", seconds=30, **env)
+    assert code == 2 and "Traceback" not in said
+    assert "decisionbot: No key in TOKEN_ENCRYPTION_KEY opens a stored token" in said
