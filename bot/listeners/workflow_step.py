@@ -22,7 +22,7 @@ from bot.parsing import is_channel_id, is_user_id
 from bot.services import decisions
 from bot.services.decisions import DecisionDraft, record_decision
 from bot.services.errors import DecisionError, InvalidInput
-from bot.slack.calls import PrivateReply
+from bot.slack.calls import PrivateReply, client_with_token
 from bot.slack.failures import log_unexpected
 from storage.models import DecisionType
 
@@ -136,12 +136,7 @@ async def handle_record_decision_step(
     deps = deps_of(context)
     # Bolt gives this listener's client the execution's own token, which ends when the step
     # completes; the card outlives it (redraws, later posts), so it goes out with the bot's.
-    bot_client = AsyncWebClient(
-        token=context.bot_token,
-        base_url=client.base_url,
-        session=client.session,
-        retry_handlers=client.retry_handlers,
-    )
+    bot_client = client_with_token(client, context.bot_token)
 
     async def failed_on_our_side(error: BaseException) -> None:
         log_unexpected(error)

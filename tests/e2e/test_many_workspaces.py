@@ -11,6 +11,9 @@ from sqlmodel import select
 
 from bot.ids import Action
 from bot.scheduler.sweep import Sweeper
+from bot.slack.calls import check_bot_token
+from bot.slack.installations import OneWorkspace
+from storage import installations
 from storage.db import Database
 from storage.models import Decision, DueWork, Installation
 from tests.conftest import ALICE, BOB, CHANNEL, NOW, TEAM
@@ -206,3 +209,20 @@ async def test_a_revoked_bot_token_is_an_uninstall_and_a_revoked_user_token_is_n
     assert await has_token()
     await uninstall(globex, {"type": "tokens_revoked", "tokens": {"bot": ["UBOT0001"]}})
     assert not await has_token()
+
+
+async def test_in_the_token_mode_an_uninstall_stops_the_sends_until_the_token_works_again(
+    bot: BotUnderTest,
+) -> None:
+    await record_decision(bot, stakeholders=[BOB], kind="type2")
+    await uninstall(bot, {"type": "app_uninstalled"})
+    bot.deps.clock = lambda: REVISIT_DAY
+    one_workspace = OneWorkspace(bot.app.client)
+    assert (await Sweeper(bot.deps, one_workspace).sweep()).sent == 0
+    assert bot.stand_in.channel_messages(ALICE) == []
+
+    # Started again with a token Slack accepts: the workspace has the app again.
+    checked = await check_bot_token(bot.app.client)
+    assert checked.team_id == TEAM
+    await bot.deps.db.write(lambda session: installations.forget_uninstall(session, TEAM))
+    assert (await Sweeper(bot.deps, one_workspace).sweep()).sent == 1
