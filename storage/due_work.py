@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, or_, tuple_, update
+from sqlalchemy import ColumnElement, case, exists, or_, tuple_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -372,24 +372,69 @@ def claim(
     return sorted(session.scalars(claimed).all(), key=lambda work: work.id or 0)
 
 
-def mark_sent(
-    session: Session, *, work_id: int, owner: str, now: datetime, message_ts: str | None
-) -> bool:
-    """Records the work as sent, if this owner still holds it."""
+def mark_sending(session: Session, *, work_id: int, owner: str, now: datetime) -> bool:
+    """Notes that the message is about to go to Slack, if this owner still holds the work.
+    Already noted: a process stopped mid-send before, which is counted."""
     result = session.connection().execute(
         update(DueWork)
         .where(col(DueWork.id) == work_id, col(DueWork.lease_owner) == owner)
-        .values(sent_at=now, message_ts=message_ts, lease_until=None, last_error=None)
+        .values(
+            sending_since=now,
+            interrupted_sends=DueWork.interrupted_sends
+            + case((col(DueWork.sending_since).is_(None), 0), else_=1),
+        )
     )
     return bool(result.rowcount)
 
 
+def mark_sent(
+    session: Session,
+    *,
+    work_id: int,
+    owner: str,
+    now: datetime,
+    message_ts: str | None,
+    then: Occasion | None = None,
+) -> bool:
+    """Records the work as sent, if this owner still holds it, and plans `then` (what must
+    follow it) in the same transaction, so that it can't be lost in between."""
+    result = session.connection().execute(
+        update(DueWork)
+        .where(col(DueWork.id) == work_id, col(DueWork.lease_owner) == owner)
+        .values(
+            sent_at=now,
+            message_ts=message_ts,
+            lease_until=None,
+            last_error=None,
+            sending_since=None,
+        )
+    )
+    if result.rowcount and then is not None:
+        plan(session, [then])
+    return bool(result.rowcount)
+
+
 def put_off(
-    session: Session, *, work_id: int, owner: str, until: datetime, error: str | None
+    session: Session,
+    *,
+    work_id: int,
+    owner: str,
+    until: datetime,
+    error: str | None,
+    not_sent: bool = True,
 ) -> None:
-    """Gives the lease back and asks for the work again at `until` (working hours, a retry)."""
+    """Gives the lease back and asks for the work again at `until` (working hours, a retry).
+    `not_sent` False: the send failed in a way (a timeout, say) that Slack may have taken."""
+    values: dict[str, Any] = {
+        "due_at": until,
+        "lease_owner": None,
+        "lease_until": None,
+        "last_error": error,
+    }
+    if not_sent:
+        values["sending_since"] = None
     session.connection().execute(
         update(DueWork)
         .where(col(DueWork.id) == work_id, col(DueWork.lease_owner) == owner)
-        .values(due_at=until, lease_owner=None, lease_until=None, last_error=error)
+        .values(**values)
     )

@@ -244,6 +244,7 @@ class DueWorkKind(StrEnum):
     COMMIT_SUMMARY = "commit_summary"  # a Type 1 decision's commit-by date has come
     DISSENT_REMINDER = "dissent_reminder"  # dissent unanswered for 24 hours
     DIGEST = "digest"  # a channel's weekly digest
+    REVISIT_THREAD_LINE = "revisit_thread_line"  # "asked whether this still holds", once sent
 
 
 class DueWork(SQLModel, table=True):
@@ -275,6 +276,12 @@ class DueWork(SQLModel, table=True):
     last_error: str | None = long_text(nullable=True)
     sent_at: datetime | None = utc_column(nullable=True)
     message_ts: str | None = Field(default=None, max_length=32)
+    # Set just before the message goes to Slack, cleared when it is recorded as sent or Slack
+    # refused it. Found set at a later claim, a process stopped between the two: Slack may
+    # have the message already, and chat.postMessage has no idempotency key, so it is sent
+    # again and counted here (see BENCHMARKS.md, the duplicate window).
+    sending_since: datetime | None = utc_column(nullable=True)
+    interrupted_sends: int = 0
 
 
 class Disposition(StrEnum):

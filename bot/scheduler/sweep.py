@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from bot.services.due_work import (
     end_commit_periods,
     plan_due_work,
     put_off,
+    record_sending,
     record_sent,
     retry_delay,
 )
@@ -61,6 +63,8 @@ class SweepReport:
     sent: int = 0
     put_off: int = 0
     dropped: int = 0  # no longer needed: answered, committed, closed or deleted
+    thread_lines: int = 0  # lines under cards after a sent revisit
+    resent: int = 0  # sent again after a process stopped mid-send: may have arrived twice
     decided: int = 0  # Type 1 decisions whose commit-by date passed
     cards_drawn: int = 0  # cards Slack had refused to post or update, drawn now
     canvases_drawn: int = 0  # decision log canvases brought up to date
@@ -70,6 +74,8 @@ class SweepReport:
 def still_needed(work: DueWork, record: DecisionRecord) -> bool:
     """Whether the occasion still stands now that the message is about to go."""
     decision = record.decision
+    if work.kind is DueWorkKind.REVISIT_THREAD_LINE:
+        return True  # the revisit it follows was sent
     if work.kind in (DueWorkKind.REVISIT, DueWorkKind.REVISIT_NUDGE):
         return decision.status is DecisionStatus.DECIDED and decision.revisit_on == work.due_on
     if work.kind is DueWorkKind.COMMIT_REMINDER:
@@ -184,7 +190,7 @@ class Sweeper:
                 await self._send_digest(client, work, report)
                 return
             person = work.user_id
-            assert person is not None  # work about a decision goes to a person
+            assert person is not None  # work about a decision is for a person
             try:
                 record = await decisions.load_record(
                     db, team_id=work.team_id, decision_id=work.decision_id
@@ -194,6 +200,12 @@ class Sweeper:
             if record is None or not still_needed(work, record):
                 await self._drop(work, report)
                 return
+            if work.kind is DueWorkKind.REVISIT_THREAD_LINE:
+                decision = record.decision
+                await self.deps.pace.channel_post(work.team_id, decision.channel_id)
+                line = build_revisit_thread_line(record)
+                await self._deliver(work, report, lambda: post_in_thread(client, decision, line))
+                return
             if work.kind in (DueWorkKind.REVISIT, DueWorkKind.REVISIT_NUDGE):
                 later = next_working_time(now, await time_zone_of(client, person))
                 if later is not None:
@@ -202,14 +214,14 @@ class Sweeper:
                     return
             await self.deps.pace.channel_post(work.team_id, person)
             message = build_message(work, record)
-            posted = await client.chat_postMessage(
-                channel=person, text=message.text, blocks=message.blocks or None
-            )
-            await record_sent(db, work=work, owner=self.owner, now=now, message_ts=posted["ts"])
-            report.sent += 1
-            if work.kind is DueWorkKind.REVISIT:
-                await self.deps.pace.channel_post(work.team_id, record.decision.channel_id)
-                await post_in_thread(client, record.decision, build_revisit_thread_line(record))
+
+            async def direct_message() -> str:
+                posted = await client.chat_postMessage(
+                    channel=person, text=message.text, blocks=message.blocks or None
+                )
+                return str(posted["ts"])
+
+            await self._deliver(work, report, direct_message)
         except Exception as error:
             logger.warning(
                 "could not send %s %s; will retry", work.kind, work.dedupe_key, exc_info=True
@@ -221,7 +233,37 @@ class Sweeper:
                 owner=self.owner,
                 until=now + retry_delay(work.attempts),
                 error=f"{type(error).__name__}: {error}",
+                # Slack answered with an error: nothing was posted. Anything else (a timeout,
+                # a dropped connection) may have reached Slack.
+                not_sent=isinstance(error, SlackApiError),
             )
+
+    async def _deliver(
+        self, work: DueWork, report: SweepReport, post: Callable[[], Awaitable[str | None]]
+    ) -> None:
+        """Posts, noting the send before it and recording it (with what must follow) after.
+
+        Between Slack taking the message and the record of it, a process that stops leaves
+        the work sending: its next claim sends again, and counts it (DueWork.sending_since).
+        """
+        db, now = self.deps.db, self.deps.now()
+        if work.sending_since is not None:
+            logger.warning(
+                "sending %s %s again: a process stopped while sending it, and Slack may "
+                "already have it",
+                work.kind,
+                work.dedupe_key,
+            )
+            report.resent += 1
+        if not await record_sending(db, work=work, owner=self.owner, now=now):
+            logger.warning("%s %s was taken over by another process", work.kind, work.dedupe_key)
+            return
+        message_ts = await post()
+        await record_sent(db, work=work, owner=self.owner, now=now, message_ts=message_ts)
+        if work.kind is DueWorkKind.REVISIT_THREAD_LINE:
+            report.thread_lines += 1
+        else:
+            report.sent += 1
 
     async def _post_digest(
         self, client: AsyncWebClient, channel_id: str, message: Message, chart: Chart | None
@@ -255,6 +297,9 @@ class Sweeper:
         trend = await metric_trend(db, team_id=work.team_id, channel_id=channel_id, end=week.end)
         chart = await upload_chart(client, trend)
         await self.deps.pace.channel_post(work.team_id, channel_id)
-        posted = await self._post_digest(client, channel_id, message, chart)
-        await record_sent(db, work=work, owner=self.owner, now=now, message_ts=posted["ts"])
-        report.sent += 1
+
+        async def digest() -> str:
+            posted = await self._post_digest(client, channel_id, message, chart)
+            return str(posted["ts"])
+
+        await self._deliver(work, report, digest)

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from bot.services.digest import DigestSchedule, Week
 from storage import due_work, installations
 from storage.db import Database
-from storage.models import Decision, DueWork
+from storage.models import Decision, DueWork, DueWorkKind
 
 LEASE = timedelta(minutes=5)
 CLAIM_BATCH = 50
@@ -80,14 +80,40 @@ async def claim_due_work(
     )
 
 
-async def record_sent(
-    db: Database, *, work: DueWork, owner: str, now: datetime, message_ts: str | None
-) -> bool:
+async def record_sending(db: Database, *, work: DueWork, owner: str, now: datetime) -> bool:
+    """Just before the message goes to Slack (see DueWork.sending_since). False: the lease
+    ran out and another process took the work over, so this one must not send it."""
     assert work.id is not None
     work_id = work.id
     return await db.write(
+        lambda session: due_work.mark_sending(session, work_id=work_id, owner=owner, now=now)
+    )
+
+
+def follow_up(work: DueWork, now: datetime) -> due_work.Occasion | None:
+    """What must follow a sent message: a revisit's line in the card's thread."""
+    if work.kind is not DueWorkKind.REVISIT:
+        return None
+    return due_work.Occasion(
+        team_id=work.team_id,
+        kind=DueWorkKind.REVISIT_THREAD_LINE,
+        decision_id=work.decision_id,
+        user_id=work.user_id,
+        due_on=work.due_on,
+        due_at=now,
+    )
+
+
+async def record_sent(
+    db: Database, *, work: DueWork, owner: str, now: datetime, message_ts: str | None
+) -> bool:
+    """Records the work as sent, and plans what must follow it in the same transaction."""
+    assert work.id is not None
+    work_id = work.id
+    then = follow_up(work, now) if message_ts is not None else None
+    return await db.write(
         lambda session: due_work.mark_sent(
-            session, work_id=work_id, owner=owner, now=now, message_ts=message_ts
+            session, work_id=work_id, owner=owner, now=now, message_ts=message_ts, then=then
         )
     )
 
@@ -98,12 +124,18 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 async def put_off(
-    db: Database, *, work: DueWork, owner: str, until: datetime, error: str | None = None
+    db: Database,
+    *,
+    work: DueWork,
+    owner: str,
+    until: datetime,
+    error: str | None = None,
+    not_sent: bool = True,
 ) -> None:
     assert work.id is not None
     work_id = work.id
     await db.write(
         lambda session: due_work.put_off(
-            session, work_id=work_id, owner=owner, until=until, error=error
+            session, work_id=work_id, owner=owner, until=until, error=error, not_sent=not_sent
         )
     )

@@ -205,15 +205,19 @@ async def update_card(client: AsyncWebClient, record: DecisionRecord) -> None:
     )
 
 
-async def post_in_thread(client: AsyncWebClient, decision: Decision, message: Message) -> None:
+async def post_in_thread(
+    client: AsyncWebClient, decision: Decision, message: Message
+) -> str | None:
+    """Posts under the decision's card; returns the reply's ts (None: no card to post under)."""
     if decision.message_ts is None:
-        return
-    await client.chat_postMessage(
+        return None
+    posted = await client.chat_postMessage(
         channel=decision.channel_id,
         thread_ts=decision.message_ts,
         text=message.text,
         blocks=message.blocks or None,
     )
+    return str(posted["ts"])
 
 
 class AdminDirectory:

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from bot.ids import Action, Block
 from bot.scheduler.sweep import Sweeper
-from bot.services.due_work import LEASE, claim_due_work, plan_due_work
+from bot.services.due_work import LEASE, claim_due_work, plan_due_work, record_sending, record_sent
 from bot.services.revisits import list_reviews
 from bot.slack.installations import OneWorkspace
 from storage.models import Disposition, DueWork, Outcome
@@ -375,3 +375,62 @@ async def test_a_shutdown_mid_sweep_finishes_the_send_in_flight_and_gives_the_re
     # The rest were given back: another process sends them now, not after a lease.
     assert (await sweeper(bot, "process-b").sweep()).sent == 2
     assert len(direct_messages(bot, ALICE)) == 3
+
+
+async def died_mid_send(bot: BotUnderTest, *, recorded: bool) -> None:
+    """A process claims the revisit, notes it is sending, and Slack takes the DM; then the
+    process is killed, before (`recorded` False) or just after it recorded the send."""
+    await plan_due_work(bot.deps.db, now=REVISIT_DAY)
+    (work,) = await claim_due_work(bot.deps.db, owner="killed", now=REVISIT_DAY)
+    await record_sending(bot.deps.db, work=work, owner="killed", now=REVISIT_DAY)
+    posted = await bot.app.client.chat_postMessage(channel=ALICE, text="Time to revisit a decision")
+    if recorded:
+        await record_sent(
+            bot.deps.db, work=work, owner="killed", now=REVISIT_DAY, message_ts=posted["ts"]
+        )
+
+
+async def test_a_send_cut_short_after_slack_took_it_is_sent_again_and_counted(
+    bot: BotUnderTest,
+) -> None:
+    await record_decision(bot, stakeholders=[BOB], kind="type2")
+    await died_mid_send(bot, recorded=False)
+
+    at(bot, REVISIT_DAY + LEASE + timedelta(seconds=1))
+    report = await sweeper(bot).sweep()
+    assert (report.sent, report.resent) == (1, 1)
+    # The duplicate window: chat.postMessage has no idempotency key, so Alice has it twice,
+    # and the work says so.
+    assert len(direct_messages(bot, ALICE)) == 2
+    (work,) = await bot.deps.db.read(
+        lambda s: s.exec(select(DueWork).where(DueWork.kind == "revisit")).all()
+    )
+    assert (work.interrupted_sends, work.sending_since) == (1, None)
+
+
+async def test_a_send_slack_refused_is_retried_without_counting_it_as_doubled(
+    bot: BotUnderTest,
+) -> None:
+    await record_decision(bot, stakeholders=[BOB], kind="type2")
+    at(bot, REVISIT_DAY)
+    bot.stand_in.fail_next("chat.postMessage", status=500, error="internal_error", times=3)
+    assert (await sweeper(bot).sweep()).failed
+    at(bot, REVISIT_DAY + timedelta(minutes=2))
+    report = await sweeper(bot).sweep()
+    assert (report.sent, report.resent) == (1, 0)
+    assert len(direct_messages(bot, ALICE)) == 1
+
+
+async def test_the_thread_line_of_a_recorded_revisit_is_not_lost_to_a_crash(
+    bot: BotUnderTest,
+) -> None:
+    card = await record_decision(bot, stakeholders=[BOB], kind="type2")
+    await died_mid_send(bot, recorded=True)  # killed before posting the thread line
+
+    at(bot, REVISIT_DAY)
+    report = await sweeper(bot).sweep()  # any process, straight away
+    assert (report.sent, report.thread_lines) == (0, 1)
+    assert len(direct_messages(bot, ALICE)) == 1
+    (line,) = bot.stand_in.thread(CHANNEL, card["ts"])  # type: ignore[arg-type]
+    assert f"<@{ALICE}> has been asked whether this still holds" in line["text"]
+    assert (await sweeper(bot).sweep()).thread_lines == 0  # once

@@ -18,6 +18,7 @@ from bot.services import due_work
 from bot.services.decisions import DecisionDraft, record_decision
 from bot.services.due_work import LEASE, claim_due_work, plan_due_work, record_sent
 from storage.db import Database
+from storage.models import DueWorkKind
 from tests.conftest import NOW
 from tests.databases import sqlite_only
 
@@ -118,7 +119,11 @@ async def test_two_owners_claim_disjoint_work_and_a_lease_runs_out(db: Database)
         assert await record_sent(db, work=work, owner="b", now=REVISIT_DAY, message_ts="1.1")
     after_lease = REVISIT_DAY + LEASE + timedelta(seconds=1)
     reclaimed = await claim_due_work(db, owner="c", now=after_lease)
-    assert {w.id for w in reclaimed} == {w.id for w in first}  # sent work is never reclaimed
+    revisits = {w.id for w in reclaimed if w.kind is DueWorkKind.REVISIT}
+    assert revisits == {w.id for w in first}  # sent work is never reclaimed
+    # Each sent revisit planned its line under the card, in the same transaction.
+    lines = [w for w in reclaimed if w.kind is DueWorkKind.REVISIT_THREAD_LINE]
+    assert sorted(w.decision_id for w in lines) == sorted(w.decision_id for w in second)
     # "a" comes back too late: its lease was taken over, so it can't record the work as sent.
     assert not await record_sent(db, work=first[0], owner="a", now=after_lease, message_ts="2.2")
 
