@@ -36,14 +36,20 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-@pytest.fixture
-async def stand_in() -> AsyncIterator[SlackStandIn]:
-    slack = await SlackStandIn(team_id=TEAM).start()
+async def start_stand_in(*, lenient_triggers: bool = False) -> SlackStandIn:
+    """The stand-in Slack with the tests' people (ADMIN a workspace admin) and channels."""
+    slack = await SlackStandIn(team_id=TEAM, lenient_triggers=lenient_triggers).start()
     for user in (ALICE, BOB, CAROL, DAN):
         slack.add_user(user)
     slack.add_user(ADMIN, is_admin=True)
     slack.add_channel(CHANNEL)
     slack.add_channel(PRIVATE_CHANNEL, is_private=True)
+    return slack
+
+
+@pytest.fixture
+async def stand_in() -> AsyncIterator[SlackStandIn]:
+    slack = await start_stand_in()
     yield slack
     await slack.stop()
     assert not slack.warnings, f"Slack would have warned: {slack.warnings}"

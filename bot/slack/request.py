@@ -78,6 +78,8 @@ def _check_shape(value: Any, where: str = "body") -> None:
             _check_shape(named, f"{where}.{key}")
     for key in _LISTS_OF_OBJECTS:
         items = value.get(key)
+        if items is None and key == "response_urls" and key in value:
+            raise NotFromSlack(f"{where}.{key} is null")  # Bolt takes its length when present
         if items is None:
             continue
         if not isinstance(items, list):

@@ -170,6 +170,17 @@ SIGNED_JUNK = [
     (urlencode({"payload": '{"type": "block_actions", "actions": [{"action_id": 7}]}'}), FORM),
     (urlencode({"payload": '{"type": "view_submission", "view": {"blocks": "x"}}'}), FORM),
     (urlencode({"payload": '{"type": "block_actions", "user": 5, "actions": [{}]}'}), FORM),
+    # Found by the fuzz run against `decisionbot serve`: Bolt takes the length of a
+    # response_urls that is there at all, so null raised inside it (a 500 and a traceback).
+    (
+        urlencode(
+            {
+                "payload": '{"type": "view_submission", "view": {"type": "modal"}, '
+                '"response_urls": null}'
+            }
+        ),
+        FORM,
+    ),
 ]
 
 

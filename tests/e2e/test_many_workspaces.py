@@ -61,6 +61,19 @@ async def install_both(service: InstallService) -> tuple[BotUnderTest, BotUnderT
     return service.bot(TEAM), service.bot(OTHER_TEAM)
 
 
+async def record_type2_in_each(acme: BotUnderTest, globex: BotUnderTest) -> None:
+    """A Type 2 decision in each workspace, revisited on REVISIT_DAY: Alice's and Erin's."""
+    await record_decision(acme, stakeholders=[BOB], kind="type2")
+    await record_decision(
+        globex,
+        stakeholders=[FRANK],
+        kind="type2",
+        decider=ERIN,
+        recorder=ERIN,
+        channel=OTHER_CHANNEL,
+    )
+
+
 def sweeper(service: InstallService) -> Sweeper:
     return Sweeper(service.deps, service.workspaces, owner="process-a")
 
@@ -132,15 +145,7 @@ async def test_each_workspace_is_sent_its_revisits_with_its_own_token(
     service: InstallService, clock: Clock
 ) -> None:
     acme, globex = await install_both(service)
-    await record_decision(acme, stakeholders=[BOB], kind="type2")
-    await record_decision(
-        globex,
-        stakeholders=[FRANK],
-        kind="type2",
-        decider=ERIN,
-        recorder=ERIN,
-        channel=OTHER_CHANNEL,
-    )
+    await record_type2_in_each(acme, globex)
     clock.moment = REVISIT_DAY
     report = await sweeper(service).sweep()
 
@@ -154,22 +159,11 @@ async def test_an_uninstall_deletes_the_tokens_and_stops_that_workspaces_sends_o
     service: InstallService, clock: Clock
 ) -> None:
     acme, globex = await install_both(service)
-    await record_decision(acme, stakeholders=[BOB], kind="type2")
-    await record_decision(
-        globex,
-        stakeholders=[FRANK],
-        kind="type2",
-        decider=ERIN,
-        recorder=ERIN,
-        channel=OTHER_CHANNEL,
-    )
+    await record_type2_in_each(acme, globex)
 
     await uninstall(globex, {"type": "app_uninstalled"})
 
-    def stored(session: object) -> Installation | None:
-        return session.get(Installation, OTHER_TEAM)  # type: ignore[attr-defined]
-
-    row = await service.db.read(stored)
+    row = await service.db.read(lambda session: session.get(Installation, OTHER_TEAM))
     assert row is not None and row.uninstalled_at is not None
     assert (row.sealed_bot_token, row.sealed_refresh_token) == (None, None)
     clock.moment = REVISIT_DAY
