@@ -39,7 +39,7 @@ from tests.slack_stand_in.requests import signed_headers
 from tests.slack_stand_in.server import SlackStandIn
 
 
-async def _seed(stand_in: SlackStandIn, db: Database) -> list[tuple[str, dict[str, Any]]]:
+async def record_a_story(stand_in: SlackStandIn, db: Database) -> list[tuple[str, dict[str, Any]]]:
     """Records a decision through the real app in this process, and returns the seeds."""
     client = build_web_client(stand_in.token, stand_in.api_url)
     deps = Deps(db=db)
@@ -59,7 +59,7 @@ async def run(requests: int, concurrency: int, seed: int) -> None:
     url = f"sqlite:///{folder / 'f.db'}"
     db = Database(url)
     await db.upgrade()
-    population = await _seed(stand_in, db)
+    population = await record_a_story(stand_in, db)
     before = await export_decisions(db)
     port = free_port()
     log = (folder / "server.log").open("wb")

@@ -49,6 +49,7 @@ def build_app(
             # Handlers ack after a short database write and leave the slow Slack calls to
             # follow-ups, so Bolt can answer as soon as the handler returns (no polling loop).
             process_before_response=True,
+            raise_error_for_unhandled_request=True,  # to the error funnel: one line, a 200
             logger=bolt_logger,
             oauth_flow=install_flow,
             # Given here as well as in the flow, so that Bolt renews rotating tokens with our

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -42,6 +43,18 @@ def _modal_errors(view: dict[str, Any], error: BaseException) -> dict[str, str]:
     return {block_ids[0]: message_for(error)[:2000]} if block_ids else {}
 
 
+def _what_it_was(body: dict[str, Any]) -> str:
+    event, actions = body.get("event"), body.get("actions")
+    named = [
+        body.get("type"),
+        body.get("command"),
+        body.get("callback_id"),
+        event.get("type") if isinstance(event, dict) else None,
+        actions[0].get("action_id") if actions and isinstance(actions[0], dict) else None,
+    ]
+    return " ".join(str(part)[:60] for part in named if part) or "an empty body"
+
+
 ErrorFunnel = Callable[[Exception, dict[str, Any], AsyncWebClient], Awaitable[BoltResponse]]
 
 
@@ -57,6 +70,12 @@ def error_funnel(followups: FollowUps) -> ErrorFunnel:
     ) -> BoltResponse:
         if isinstance(error, UnreadablePayload):
             logger.warning("ignored a payload Slack would not send: %s", error)
+            return BoltResponse(status=200, body="")
+        if isinstance(error, BoltUnhandledRequestError):
+            # No listener for it: a button of an older card, an event not subscribed to, or a
+            # payload Slack would not send. One line instead of Bolt's suggested listener; 200
+            # so that Slack doesn't deliver an event again and again.
+            logger.warning("ignored a request no listener handles: %s", _what_it_was(body))
             return BoltResponse(status=200, body="")
         log_unexpected(error)
         kind = body.get("type")

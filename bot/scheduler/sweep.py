@@ -134,7 +134,11 @@ class Sweeper:
         # After planning, so that a commit summary owed for the day is planned first.
         for decision in await end_commit_periods(self.deps.db, now=self.deps.now()):
             report.decided += 1
-            client = await self.workspaces.client_for(decision.team_id)
+            try:
+                client = await self.workspaces.client_for(decision.team_id)
+            except Exception as error:  # a token that couldn't be renewed: the card waits
+                logger.warning("card of decision %s not redrawn: %s", decision.id, error)
+                continue
             if client is not None:
                 line = build_commit_period_ended_line(decision)
                 self.deps.cards.refresh(client, decision, line)
@@ -158,7 +162,11 @@ class Sweeper:
         for team_id, decision_id in owed:
             if self._stopping:
                 return
-            client = await self.workspaces.client_for(team_id)
+            try:
+                client = await self.workspaces.client_for(team_id)
+            except Exception as error:  # a token that couldn't be renewed: the next sweep
+                logger.warning("card of decision %s waits: %s", decision_id, error)
+                continue
             if client is None:
                 continue  # uninstalled since it was owed: uninstalling let go of its cards
             await self.deps.pace.card_update(team_id)

@@ -146,7 +146,11 @@ class CanvasKeeper:
         )
         drawn = 0
         for team_id, channel_id in behind:
-            client = await client_for(team_id)
+            try:
+                client = await client_for(team_id)
+            except Exception as error:  # a token that couldn't be renewed: the next sweep
+                logger.warning("the decision log canvas of %s waits: %s", channel_id, error)
+                continue
             if client is not None:
                 drawn += await self._redraw(client, team_id, channel_id)
         return drawn

@@ -18,8 +18,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.calls import slack_error_code
 from bot.slack.followups import FollowUps
 from bot.slack.pacing import SlackPace
 from bot.ui.text import Message
@@ -110,6 +112,10 @@ class CardRefresher:
                 waiting = self._waiting.pop(key)
                 try:
                     await self._draw(waiting.client, key, waiting.thread_lines())
+                except SlackApiError as refused:  # Slack's trouble: a sweep draws it later
+                    logger.warning(
+                        "redraw of decision %s failed: %s", decision_id, slack_error_code(refused)
+                    )
                 except Exception:
                     logger.warning("redraw of decision %s failed", decision_id, exc_info=True)
         finally:

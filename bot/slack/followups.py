@@ -7,8 +7,10 @@ can be awaited on shutdown (and by tests) and that report failures to the person
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextvars import ContextVar
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -19,6 +21,12 @@ ErrorReporter = Callable[[BaseException], Awaitable[None]]
 # Under load, follow-ups wait their turn here instead of crowding the event loop, so that
 # acks (which Slack times out after 3 s) keep being answered at once.
 MAX_CONCURRENT_FOLLOW_UPS = 8
+
+# Whether the running task holds a slot already. A bounded follow-up that draws a card asks
+# for a slot again around the draw: without this, 8 of them waiting for Slack together held
+# every slot while each waited for a second one, and everything that needs a slot (the
+# sweeps' card draws among them) waited for ever, long after Slack had recovered.
+_holds_a_slot: ContextVar[bool] = ContextVar("holds_a_follow_up_slot", default=False)
 
 
 class FollowUps:
@@ -38,15 +46,27 @@ class FollowUps:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def slot(self) -> asyncio.Semaphore:
-        return self._slots
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """One of the slots, around work that sends; the task's own if it holds one."""
+        if _holds_a_slot.get():
+            yield
+            return
+        async with self._slots:
+            holding = _holds_a_slot.set(True)
+            try:
+                yield
+            finally:
+                _holds_a_slot.reset(holding)
 
     async def _run(
         self, work: Coroutine[Any, Any, object], on_error: ErrorReporter, bounded: bool
     ) -> None:
+        # A task starts with a copy of its starter's context: the starter's slot isn't its own.
+        _holds_a_slot.set(False)
         try:
             if bounded:
-                async with self._slots:
+                async with self.slot():
                     await work
             else:
                 await work

@@ -233,3 +233,26 @@ async def test_socket_mode_serves_the_health_check_and_nothing_else(bot: BotUnde
         )
         assert events.status in (404, 405)  # Slack's requests come over the socket instead
     assert bot.stand_in.calls_to("views.open") == []
+
+
+async def test_a_signed_request_no_listener_handles_gets_a_quiet_200_and_one_line(
+    http: TestClient[object, object], bot: BotUnderTest, caplog: pytest.LogCaptureFixture
+) -> None:
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0001"},
+        "user": {"id": "U0ALICE"},
+        "trigger_id": "1.2.3",
+        "actions": [{"action_id": "a_button_of_an_older_version", "block_id": "b"}],
+    }
+    body = urlencode({"payload": json.dumps(payload)})
+    headers = signed_headers(SIGNING_SECRET, body, content_type=FORM)
+    response = await http.post("/slack/events", data=body, headers=headers)
+    assert response.status == 200
+    # Only Bolt's own auth.test, once per process: nothing answers or acts on the body.
+    assert [method for method, _ in bot.stand_in.calls] == ["auth.test"]
+    assert not bot.stand_in.responses
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert said == [
+        "ignored a request no listener handles: block_actions a_button_of_an_older_version"
+    ]

@@ -16,6 +16,7 @@ import asyncio
 import base64
 import itertools
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,6 +82,19 @@ class Failure:
 
 
 @dataclass
+class Faults:
+    """Slack having a bad time: each call fails (or is slow) with this chance, as `status`
+    with `error` (and Retry-After on 429), or answers after `delay` seconds when one is set."""
+
+    share: float
+    status: int = 500
+    error: str = "internal_error"
+    retry_after: int | None = None
+    delay: float = 0.0
+    chance: random.Random = field(default_factory=lambda: random.Random(1))
+
+
+@dataclass
 class StoredView:
     id: str
     hash: str
@@ -117,6 +131,7 @@ class SlackStandIn:
     # Files uploaded with files.getUploadURLExternal, by id: what was declared and sent.
     uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    faults: Faults | None = None  # set to make a share of all calls fail or be slow
     oauth: OAuthApp = field(default_factory=OAuthApp)
     install_choice: InstallChoice = field(default_factory=InstallChoice)
     installed_tokens: dict[str, str] = field(default_factory=dict)  # bot token -> its team
@@ -366,6 +381,15 @@ class SlackStandIn:
         crossing = self._crosses_teams(method, args)
         if crossing is not None:
             return web.json_response(crossing)
+        faults = self.faults
+        if faults is not None and faults.chance.random() < faults.share:
+            if faults.delay:
+                await asyncio.sleep(faults.delay)
+            else:
+                headers = {"Retry-After": str(faults.retry_after)} if faults.retry_after else {}
+                return web.json_response(
+                    {"ok": False, "error": faults.error}, status=faults.status, headers=headers
+                )
         failure = self._failures.get(method)
         if failure is not None and failure.remaining > 0:
             failure.remaining -= 1

@@ -1,0 +1,191 @@
+"""A soak: `decisionbot serve` under a steady, realistic mix for minutes on end, watched for
+growth that doesn't stop.
+
+The mix, each second (20 requests by default): commitment clicks by people who haven't
+committed yet, on any of the decisions recorded so far (40%), Home tab opens (20%),
+`/decide show` (20%), `/decide` opening the form (10%) and form submissions recording a new
+decision (10%). Every minute it prints the
+server's memory (RSS), the database's size, acks' p50 and p99, and how long `/healthz` takes
+(the event loop's lag as seen from outside: it waits behind whatever the loop is doing).
+
+    .venv/bin/python -m bench.soak [--minutes 10] [--rate 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bench.fuzz_http import record_a_story
+from bot.ids import Action
+from storage.db import Database
+from tests.conftest import SIGNING_SECRET, start_stand_in
+from tests.e2e.test_several_processes import ROOT, free_port, wait_until_healthy
+from tests.fuzzing import as_body
+from tests.slack_stand_in.requests import signed_headers
+
+# Of each 10 requests: what they are.
+MIX = ("click", "click", "click", "click", "home", "home", "show", "show", "decide", "submit")
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _size_mb(folder: Path) -> float:
+    return sum(f.stat().st_size for f in folder.glob("s.db*")) / 1024 / 1024
+
+
+@dataclass
+class Minute:
+    acks: list[float] = field(default_factory=list)  # ms from sending to the answer
+    lag: list[float] = field(default_factory=list)  # ms /healthz took
+    errors: int = 0
+
+    def p99(self) -> float:
+        return statistics.quantiles(self.acks, n=100)[98] if len(self.acks) > 1 else 0.0
+
+
+class Mix:
+    """Bodies for each kind of request, each a new person (or a new form) so each is real."""
+
+    def __init__(self, seeds: list[tuple[str, dict[str, Any]]]) -> None:
+        self._seeds = seeds
+        self._n = 0
+        self._submitted = 0
+        self._rng = random.Random(1)
+
+    def _payload(self, test: Any) -> dict[str, Any]:
+        return copy.deepcopy(next(payload for kind, payload in self._seeds if test(kind, payload)))
+
+    def body(self, kind: str) -> tuple[str, str]:
+        self._n += 1
+        person = f"U{self._n:09d}"
+        if kind == "click":
+            payload = self._payload(
+                lambda k, p: (
+                    p.get("type") == "block_actions"
+                    and p["actions"][0]["action_id"] == Action.COMMIT_AGREE
+                )
+            )
+            payload["user"]["id"] = person
+            # On one of the decisions recorded so far (the seed's, then the submissions'),
+            # as people commit across a team's decisions rather than thousands on one.
+            decision = str(self._rng.randint(1, 1 + self._submitted // 2))
+            payload["actions"][0]["value"] = decision
+            return as_body("interactive", payload)
+        if kind == "submit":
+            self._submitted += 1
+            payload = self._payload(lambda k, p: p.get("type") == "view_submission")
+            payload["view"]["id"] = f"VSOAK{self._n:08d}"  # a new form each time
+            return as_body("interactive", payload)
+        if kind == "home":
+            payload = self._payload(lambda k, p: k == "event")
+            payload["event"]["user"] = person
+            return as_body("event", payload)
+        payload = self._payload(lambda k, p: k == "command")
+        payload["text"] = "show 1" if kind == "show" else ""
+        payload["user_id"] = person
+        return as_body("command", payload)
+
+
+async def run(minutes: float, rate: int) -> None:
+    stand_in = await start_stand_in(lenient_triggers=True)
+    stand_in.lenient_users = True
+    folder = Path(tempfile.mkdtemp(prefix="decisionbot-soak-"))
+    url = f"sqlite:///{folder / 's.db'}"
+    db = Database(url)
+    await db.upgrade()
+    mix = Mix(await record_a_story(stand_in, db))
+    await db.close()
+    port = free_port()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": stand_in.token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": stand_in.api_url,
+        "DATABASE_URL": url,
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    log = (folder / "server.log").open("wb")
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", cwd=ROOT, env=env, stderr=log
+    )
+    events = f"http://127.0.0.1:{port}/slack/events"
+    await wait_until_healthy([port])
+    print(f"{rate} requests a second for {minutes:g} minutes; mix {', '.join(sorted(set(MIX)))}")
+    print("minute  RSS MB  DB MB  ack p50 ms  ack p99 ms  healthz ms  errors")
+    started = time.monotonic()
+    async with aiohttp.ClientSession() as http:
+        pending: set[asyncio.Task[None]] = set()
+
+        async def send(kind: str, into: Minute) -> None:
+            body, content_type = mix.body(kind)
+            headers = signed_headers(SIGNING_SECRET, body, content_type=content_type)
+            sent = time.perf_counter()
+            async with http.post(events, data=body.encode(), headers=headers) as answer:
+                await answer.read()
+                into.acks.append((time.perf_counter() - sent) * 1000)
+                into.errors += answer.status >= 400
+
+        async def health(into: Minute) -> None:
+            sent = time.perf_counter()
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as answer:
+                await answer.read()
+            into.lag.append((time.perf_counter() - sent) * 1000)
+
+        n = 0
+        for minute in range(1, int(minutes) + 1):
+            this = Minute()
+            while time.monotonic() < started + minute * 60:
+                for _ in range(rate):  # open loop: a second's requests go out, answered or not
+                    task = asyncio.ensure_future(send(MIX[n % len(MIX)], this))
+                    pending.add(task)
+                    task.add_done_callback(pending.discard)
+                    n += 1
+                    await asyncio.sleep(1 / rate)
+                await health(this)
+            await asyncio.gather(*pending)
+            print(
+                f"{minute:>6}  {_rss_mb(server.pid):>6.0f}  {_size_mb(folder):>5.1f}  "
+                f"{statistics.median(this.acks):>10.1f}  {this.p99():>10.1f}  "
+                f"{max(this.lag):>10.1f}  {this.errors:>6}"
+            )
+    server.terminate()
+    await server.wait()
+    log.close()
+    said = (folder / "server.log").read_text(errors="replace")
+    print(f"tracebacks in the server's log: {said.count('Traceback')}")
+    await stand_in.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--rate", type=int, default=20)
+    args = parser.parse_args()
+    asyncio.run(run(args.minutes, args.rate))
+
+
+if __name__ == "__main__":
+    main()
