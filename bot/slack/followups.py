@@ -45,6 +45,10 @@ class FollowUps:
         task = asyncio.get_running_loop().create_task(self._run(work, on_error, bounded))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        # Cut short by a shutdown before it began, `work` never ran: closed, it goes quietly
+        # instead of warning "coroutine ... was never awaited". (Closing a finished one is a
+        # no-op.)
+        task.add_done_callback(lambda _: work.close())
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:

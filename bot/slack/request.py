@@ -69,6 +69,11 @@ def _check_shape(value: Any, where: str = "body") -> None:
     """Raises NotFromSlack where a field Bolt or a listener reads has the wrong type."""
     if not isinstance(value, dict):
         raise NotFromSlack(f"{where} is not an object")
+    for key, item in value.items():
+        # Every id Slack sends is a string; Bolt passes some on to Slack as they are
+        # (team_id becomes a query parameter of each call), and a dict there raised.
+        if key.endswith("_id") and item is not None and not isinstance(item, str):
+            raise NotFromSlack(f"{where}.{key} is not a string")
     for key in _OBJECTS:
         if value.get(key) is not None:
             _check_shape(value[key], f"{where}.{key}")

@@ -170,7 +170,8 @@ SIGNED_JUNK = [
     (urlencode({"payload": '{"type": "block_actions", "actions": [{"action_id": 7}]}'}), FORM),
     (urlencode({"payload": '{"type": "view_submission", "view": {"blocks": "x"}}'}), FORM),
     (urlencode({"payload": '{"type": "block_actions", "user": 5, "actions": [{}]}'}), FORM),
-    # Found by the fuzz run against `decisionbot serve`: Bolt takes the length of a
+    # Found by the fuzz runs against `decisionbot serve`: Bolt passes a team_id on to Slack
+    # as a query parameter, where a dict raised; and it takes the length of a
     # response_urls that is there at all, so null raised inside it (a 500 and a traceback).
     (
         urlencode(
@@ -180,6 +181,11 @@ SIGNED_JUNK = [
             }
         ),
         FORM,
+    ),
+    (
+        '{"type": "event_callback", "team_id": {"id": 5}, '
+        '"event": {"type": "app_home_opened", "user": "U0ALICE", "tab": "home"}}',
+        "application/json",
     ),
 ]
 
