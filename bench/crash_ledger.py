@@ -34,9 +34,10 @@ from typing import IO
 from sqlmodel import col, select
 
 from bench.revisit_burst import REVISIT_DAY, TEAM, decider_of, seed
+from bench.serving import start_bot
 from storage.db import Database
 from storage.models import DueWork, DueWorkKind
-from tests.e2e.test_several_processes import ROOT, free_port
+from tests.e2e.test_several_processes import free_port
 from tests.slack_stand_in.server import SlackStandIn
 
 CHANNELS = 20
@@ -76,29 +77,15 @@ SPEED = 30.0
 async def _start_bot(
     database_url: str, stand_in: SlackStandIn, epoch: float, log: IO[bytes]
 ) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": stand_in.token,
-        "SLACK_SIGNING_SECRET": "crash-ledger",
-        "SLACK_API_URL": stand_in.api_url,
-        "DATABASE_URL": database_url,
-        "PORT": str(free_port()),
-        "HOST": "127.0.0.1",
-        "SCHEDULER_INTERVAL_SECONDS": "1",
-        "LOG_LEVEL": "ERROR",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bench.bot_at",
-        REVISIT_DAY.isoformat(),
-        str(SPEED),
-        str(epoch),
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=log,
+    clock = (REVISIT_DAY, SPEED, epoch)
+    return await start_bot(
+        stand_in,
+        database_url,
+        free_port(),
+        log,
+        clock=clock,
+        SCHEDULER_INTERVAL_SECONDS="1",
+        LOG_LEVEL="ERROR",
     )
 
 

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -25,6 +23,7 @@ from typing import Any
 
 import aiohttp
 
+from bench.serving import start_bot
 from bot.app import build_app
 from bot.deps import Deps
 from bot.services.export import export_decisions
@@ -32,7 +31,7 @@ from bot.slack.calls import build_web_client, close_web_client
 from storage.db import Database
 from tests.conftest import SIGNING_SECRET, start_stand_in
 from tests.conftest import TEAM as TEAM_ID
-from tests.e2e.test_several_processes import ROOT, free_port, wait_until_healthy
+from tests.e2e.test_several_processes import free_port, wait_until_healthy
 from tests.fuzzing import as_body, mutate, seeds, unescaped_sequences
 from tests.harness import BotUnderTest
 from tests.slack_stand_in.requests import signed_headers
@@ -63,20 +62,7 @@ async def run(requests: int, concurrency: int, seed: int) -> None:
     before = await export_decisions(db)
     port = free_port()
     log = (folder / "server.log").open("wb")
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": stand_in.token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": stand_in.api_url,
-        "DATABASE_URL": url,
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "LOG_LEVEL": "INFO",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", cwd=ROOT, env=env, stderr=log
-    )
+    server = await start_bot(stand_in, url, port, log, LOG_LEVEL="INFO")
     rng = random.Random(seed)
     statuses: Counter[int] = Counter()
     refused_not_401 = 0

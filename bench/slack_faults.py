@@ -18,10 +18,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
-import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -33,11 +31,12 @@ from sqlmodel import col, select
 
 from bench.fuzz_http import record_a_story
 from bench.revisit_burst import REVISIT_DAY
+from bench.serving import start_bot
 from bot.ids import Action
 from storage.db import Database
 from storage.models import CardDraw, Commitment, Decision
 from tests.conftest import CHANNEL, SIGNING_SECRET, start_stand_in
-from tests.e2e.test_several_processes import ROOT, free_port, wait_until_healthy
+from tests.e2e.test_several_processes import free_port, wait_until_healthy
 from tests.fuzzing import as_body
 from tests.harness import blocks_text
 from tests.slack_stand_in.requests import signed_headers
@@ -105,32 +104,6 @@ class Load:
         return body, content_type, (decision, person)
 
 
-async def _start(url: str, stand_in: SlackStandIn, port: int, log: Any) -> Any:
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": stand_in.token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": stand_in.api_url,
-        "DATABASE_URL": url,
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "SCHEDULER_INTERVAL_SECONDS": "1",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bench.bot_at",
-        REVISIT_DAY.isoformat(),
-        str(SPEED),
-        str(time.time()),
-        cwd=ROOT,
-        env=env,
-        stderr=log,
-    )
-
-
 async def _what_slack_shows(db: Database, stand_in: SlackStandIn) -> list[str]:
     """Where the end state differs from the database: the problems, as sentences."""
     decisions = await db.read(lambda s: s.exec(select(Decision)).all())
@@ -163,7 +136,8 @@ async def run(rate: int) -> None:
     load = Load(await record_a_story(stand_in, db))
     port = free_port()
     log = (folder / "server.log").open("wb")
-    server = await _start(url, stand_in, port, log)
+    clock = (REVISIT_DAY, SPEED, time.time())
+    server = await start_bot(stand_in, url, port, log, clock=clock, SCHEDULER_INTERVAL_SECONDS="1")
     await wait_until_healthy([port])
     events = f"http://127.0.0.1:{port}/slack/events"
     phases: list[Phase] = []

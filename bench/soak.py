@@ -16,10 +16,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
-import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -29,10 +27,11 @@ from typing import Any
 import aiohttp
 
 from bench.fuzz_http import record_a_story
+from bench.serving import start_bot
 from bot.ids import Action
 from storage.db import Database
 from tests.conftest import SIGNING_SECRET, start_stand_in
-from tests.e2e.test_several_processes import ROOT, free_port, wait_until_healthy
+from tests.e2e.test_several_processes import free_port, wait_until_healthy
 from tests.fuzzing import as_body
 from tests.slack_stand_in.requests import signed_headers
 
@@ -114,21 +113,8 @@ async def run(minutes: float, rate: int) -> None:
     mix = Mix(await record_a_story(stand_in, db))
     await db.close()
     port = free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": stand_in.token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": stand_in.api_url,
-        "DATABASE_URL": url,
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
     log = (folder / "server.log").open("wb")
-    server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", cwd=ROOT, env=env, stderr=log
-    )
+    server = await start_bot(stand_in, url, port, log)
     events = f"http://127.0.0.1:{port}/slack/events"
     await wait_until_healthy([port])
     print(f"{rate} requests a second for {minutes:g} minutes; mix {', '.join(sorted(set(MIX)))}")
