@@ -51,6 +51,24 @@ def _epoch(when: datetime | None) -> int | None:
     return None if when is None else int(when.timestamp())
 
 
+def _bot_fields(found: stored.BotTokens) -> dict[str, Any]:
+    """What a Bot and an Installation are made of, from a stored row and its opened tokens."""
+    row = found.installation
+    return {
+        "app_id": row.app_id,
+        "enterprise_id": row.enterprise_id,
+        "team_id": row.team_id,
+        "team_name": row.team_name,
+        "bot_token": found.bot_token,
+        "bot_id": row.bot_id or "",
+        "bot_user_id": row.bot_user_id or "",
+        "bot_scopes": row.bot_scopes,
+        "bot_refresh_token": found.refresh_token,
+        "bot_token_expires_at": _epoch(row.bot_token_expires_at),
+        "installed_at": row.installed_at.timestamp(),
+    }
+
+
 class InstallationStore(AsyncInstallationStore):
     """One row per workspace (bot tokens only: decisionbot asks for no user scopes), tokens
     sealed with TOKEN_ENCRYPTION_KEY."""
@@ -115,22 +133,7 @@ class InstallationStore(AsyncInstallationStore):
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
         found = await self._find(team_id)
-        if found is None:
-            return None
-        row = found.installation
-        return Bot(
-            app_id=row.app_id,
-            enterprise_id=row.enterprise_id,
-            team_id=row.team_id,
-            team_name=row.team_name,
-            bot_token=found.bot_token,
-            bot_id=row.bot_id or "",
-            bot_user_id=row.bot_user_id or "",
-            bot_scopes=row.bot_scopes,
-            bot_refresh_token=found.refresh_token,
-            bot_token_expires_at=_epoch(row.bot_token_expires_at),
-            installed_at=row.installed_at.timestamp(),
-        )
+        return None if found is None else Bot(**_bot_fields(found))
 
     async def async_find_installation(
         self,
@@ -143,21 +146,8 @@ class InstallationStore(AsyncInstallationStore):
         found = await self._find(team_id)
         if found is None:
             return None
-        row = found.installation
-        return Installation(
-            app_id=row.app_id,
-            enterprise_id=row.enterprise_id,
-            team_id=row.team_id,
-            team_name=row.team_name,
-            bot_token=found.bot_token,
-            bot_id=row.bot_id,
-            bot_user_id=row.bot_user_id,
-            bot_scopes=row.bot_scopes,
-            bot_refresh_token=found.refresh_token,
-            bot_token_expires_at=_epoch(row.bot_token_expires_at),
-            user_id=row.installer_user_id or "",
-            installed_at=row.installed_at.timestamp(),
-        )
+        installer = found.installation.installer_user_id or ""
+        return Installation(**_bot_fields(found), user_id=installer)
 
     async def uninstall(self, team_id: str) -> int:
         """Deletes the workspace's tokens and stops its scheduled sends (see storage)."""
