@@ -76,6 +76,10 @@ class Load:
     seeds: list[tuple[str, dict[str, Any]]]
     decisions: int = 1  # the story's; each acknowledged submission records one more
     clicks: list[tuple[int, str]] = field(default_factory=list)  # acknowledged: decision, person
+    answers_at: str | None = None  # with it, each click names a response_url of its own
+    # With it, clicks go to these decisions (the bench keeps it to what is stored), not to
+    # 1..decisions: PostgreSQL's sequences skip numbers after a crash.
+    decision_ids: list[int] | None = None
     n: int = 0
     chance: random.Random = field(default_factory=lambda: random.Random(3))
 
@@ -96,15 +100,20 @@ class Load:
             body, content_type = as_body("interactive", payload)
             return body, content_type, None
         person = f"U{self.n:09d}"
-        decision = self.chance.randint(1, self.decisions)
+        if self.decision_ids:
+            decision = self.chance.choice(self.decision_ids)
+        else:
+            decision = self.chance.randint(1, self.decisions)
         payload = self._payload("block_actions")
         payload["user"]["id"] = person
         payload["actions"][0]["value"] = str(decision)
+        if self.answers_at is not None:
+            payload["response_url"] = f"{self.answers_at}/response/{person}"
         body, content_type = as_body("interactive", payload)
         return body, content_type, (decision, person)
 
 
-async def _what_slack_shows(db: Database, stand_in: SlackStandIn) -> list[str]:
+async def what_slack_shows(db: Database, stand_in: SlackStandIn) -> list[str]:
     """Where the end state differs from the database: the problems, as sentences."""
     decisions = await db.read(lambda s: s.exec(select(Decision)).all())
     commitments = await db.read(lambda s: s.exec(select(Commitment)).all())
@@ -175,12 +184,12 @@ async def run(rate: int) -> None:
     # Slack is well again: the sweeps catch up, at Slack's pace for card posts and updates
     # (about one a second in a channel, and per workspace).
     recovered = time.monotonic()
-    problems = await _what_slack_shows(db, stand_in)
+    problems = await what_slack_shows(db, stand_in)
     for _ in range(300):
         if not problems:
             break
         await asyncio.sleep(2)
-        problems = await _what_slack_shows(db, stand_in)
+        problems = await what_slack_shows(db, stand_in)
     print(f"caught up {time.monotonic() - recovered:.0f} s after the load stopped")
     stored = await db.read(
         lambda s: {(c.decision_id, c.user_id) for c in s.exec(select(Commitment)).all()}

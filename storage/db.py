@@ -44,10 +44,20 @@ class UnsupportedDatabase(ValueError):
     pass
 
 
-class DatabaseBusy(RuntimeError):
+class DatabaseNotReady(RuntimeError):
+    """The database couldn't take a unit of work just now; worth trying again in a moment."""
+
+
+class DatabaseBusy(DatabaseNotReady):
     """Another process held the database's write lock for longer than a write may wait.
 
     Nothing of the write was done."""
+
+
+class DatabaseUnavailable(DatabaseNotReady):
+    """The database server couldn't be reached, or dropped the connection (stopped,
+    restarting, unreachable). Worth trying again in a moment; the server's own words are in
+    the message."""
 
 
 # When the write running on this thread must have its lock by (time.monotonic()); set by
@@ -186,6 +196,22 @@ def _is_lock_timeout(error: OperationalError) -> bool:
     )
 
 
+def _is_unavailable(error: OperationalError) -> bool:
+    # A connection that SQLAlchemy saw drop, or PostgreSQL refusing or ending connections:
+    # no SQLSTATE (refused, closed unexpectedly), class 08 (connection exception) or 57
+    # (shutting down, starting up).
+    if error.connection_invalidated:
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", "")
+    return type(error.orig).__module__.startswith("psycopg") and (
+        sqlstate is None or sqlstate[:2] in ("08", "57")
+    )
+
+
+def _unavailable(error: OperationalError) -> DatabaseUnavailable:
+    return DatabaseUnavailable(describe_database_error(error))
+
+
 def _engines(url: URL, *, echo: bool, lock_wait_seconds: float) -> tuple[Engine, Engine]:
     """(for writes, for reads): two engines on SQLite, whose writes begin differently; one on
     PostgreSQL, whose transactions need nothing of the kind. A connection for each worker."""
@@ -201,8 +227,10 @@ def _engines(url: URL, *, echo: bool, lock_wait_seconds: float) -> tuple[Engine,
         url,
         echo=echo,
         pool_size=WORKER_THREADS,
-        pool_pre_ping=True,
-        connect_args={"options": options},
+        pool_pre_ping=True,  # connections from before a server restart are dropped, not used
+        # A server that doesn't answer is given up on within Slack's deadline (libpq's
+        # shortest), as a lock is.
+        connect_args={"options": options, "connect_timeout": 2},
     )
     _configure_postgresql(engine)
     return engine, engine
@@ -249,7 +277,8 @@ class Database:
         """Runs `work(session)` once, in a transaction: all of it commits, or none of it.
 
         Raises DatabaseBusy, having done nothing, if it couldn't start and take its lock within
-        `lock_wait_seconds` of being asked, waiting in this process's queue included."""
+        `lock_wait_seconds` of being asked, waiting in this process's queue included; and
+        DatabaseUnavailable if the server can't be reached."""
         lock_wait_ends = time.monotonic() + self.lock_wait_seconds
 
         def unit_of_work() -> T:
@@ -270,19 +299,27 @@ class Database:
         except OperationalError as error:
             if _is_lock_timeout(error):
                 raise DatabaseBusy(self._busy()) from error
+            if _is_unavailable(error):
+                raise _unavailable(error) from error
             raise
 
     def _busy(self) -> str:
         return f"The database stayed locked by another process for {self.lock_wait_seconds:g} s."
 
     async def read(self, work: Callable[[Session], T]) -> T:
-        """Runs `work(session)` in one consistent read that doesn't block writers."""
+        """Runs `work(session)` in one consistent read that doesn't block writers; raises
+        DatabaseUnavailable if the server can't be reached."""
 
         def read_only() -> T:
             with Session(self.read_engine, expire_on_commit=False) as session, session.begin():
                 return work(session)
 
-        return await self._on(self._reader_threads, read_only)
+        try:
+            return await self._on(self._reader_threads, read_only)
+        except OperationalError as error:
+            if _is_unavailable(error):
+                raise _unavailable(error) from error
+            raise
 
     async def is_writable(self) -> bool:
         """Whether a write could take its lock now (and nothing is written)."""

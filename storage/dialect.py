@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, any_, bindparam
+from sqlalchemy import ColumnElement, Connection, String, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 
-def insert_for(session: Session) -> Any:
+def insert_for(on: Session | Connection) -> Any:
     """The dialect's own INSERT, the one that knows ON CONFLICT: both databases have it, but
     SQLAlchemy builds it per dialect."""
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = on.dialect if isinstance(on, Connection) else on.get_bind().dialect
+    if dialect.name == "postgresql":
         return postgresql_insert
     return sqlite_insert
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
+from storage import shared_state
 from storage.models import (
     Commitment,
     Decision,
@@ -259,7 +260,12 @@ def add_event(
     kind: str,
     at: datetime,
     detail: dict[str, Any] | None = None,
+    owes_card: bool = True,
 ) -> None:
+    """Adds to the decision's history. A change to a decision also owes its card a redraw, in
+    the same transaction: if this process can't draw it (Slack refused, the database locked
+    up right after, the process died), a sweep of any process will, and a card is never left
+    behind what was stored."""
     assert decision.id is not None
     _insert_event(
         session.connection(),
@@ -269,6 +275,7 @@ def add_event(
         kind=kind,
         at=at,
         detail=detail,
+        owes_card=owes_card,
     )
 
 
@@ -281,7 +288,10 @@ def _insert_event(
     kind: str,
     at: datetime,
     detail: dict[str, Any] | None,
+    owes_card: bool = True,
 ) -> None:
+    if owes_card:
+        shared_state.want_redraw(connection, team_id=team_id, decision_id=decision_id, now=at)
     connection.execute(
         _INSERT_EVENT,
         {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, or_, update
+from sqlalchemy import Connection, case, func, or_, update
 from sqlmodel import Session, col, select
 
 from storage.dialect import insert_for
@@ -26,11 +26,16 @@ def reserve_turn(session: Session, *, key: str, now: float, interval: float) -> 
     return next_due - interval
 
 
-def want_redraw(session: Session, *, team_id: str, decision_id: int, sweep_after: datetime) -> None:
+# How long the process that changed a decision has to draw its card before a sweep does.
+SWEEP_GRACE = timedelta(seconds=20)
+
+
+def want_redraw(connection: Connection, *, team_id: str, decision_id: int, now: datetime) -> None:
     """Notes that the card must show the database's state as it is now; a sweep draws it
-    after `sweep_after` if no process has (an earlier retry time stays)."""
+    SWEEP_GRACE after `now` if no process has (an earlier retry time stays)."""
+    sweep_after = now + SWEEP_GRACE
     statement = (
-        insert_for(session)(CardDraw)
+        insert_for(connection)(CardDraw)
         .values(team_id=team_id, decision_id=decision_id, wanted=1, drawn=0, retry_at=sweep_after)
         .on_conflict_do_update(
             index_elements=["team_id", "decision_id"],
@@ -40,7 +45,7 @@ def want_redraw(session: Session, *, team_id: str, decision_id: int, sweep_after
             },
         )
     )
-    session.connection().execute(statement)
+    connection.execute(statement)
 
 
 def cards_owed(session: Session, *, now: datetime, limit: int) -> list[tuple[str, int]]:

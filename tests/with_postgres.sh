@@ -2,7 +2,8 @@
 # Runs a command beside a throwaway PostgreSQL server: Debian's postgresql package (installed
 # here if it is missing and we may), a temporary data directory, loopback only, started as a
 # non-root user, stopped and removed afterwards. The command finds the server in
-# TEST_DATABASE_URL.  Usage: tests/with_postgres.sh COMMAND [ARGS...]
+# TEST_DATABASE_URL (and its pg_ctl and data directory in TEST_POSTGRES_CTL and
+# TEST_POSTGRES_DATA).  Usage: tests/with_postgres.sh COMMAND [ARGS...]
 set -euo pipefail
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
@@ -35,12 +36,22 @@ stop() {
 trap stop EXIT
 
 "${as_server_user[@]}" "$bindir/initdb" -D "$datadir" -U decisionbot --auth=trust -E UTF8 >/dev/null
+# In the server's own config, so that a benchmark can stop and start it again as it was.
 # Durability is not what tests measure: without fsync a schema is made in milliseconds.
-"${as_server_user[@]}" "$bindir/pg_ctl" -D "$datadir" -l "$datadir/server.log" -w -o \
-  "-h 127.0.0.1 -p $port -k $datadir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-  start >/dev/null
+cat >>"$datadir/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$datadir'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+CONF
+"${as_server_user[@]}" "$bindir/pg_ctl" -D "$datadir" -l "$datadir/server.log" -w start >/dev/null
 "${as_server_user[@]}" "$bindir/createdb" -h 127.0.0.1 -p "$port" -U decisionbot decisionbot_test
 
 export TEST_DATABASE_URL="postgresql://decisionbot@127.0.0.1:$port/decisionbot_test"
+# For bench/database_faults.py, which stops the server and starts it again.
+export TEST_POSTGRES_CTL="$bindir/pg_ctl" TEST_POSTGRES_DATA="$datadir"
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
 "$@"

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.scheduler.sweep import Sweeper
+from storage.db import DatabaseNotReady
 
 logger = logging.getLogger(__name__)
 SWEEP_JOB_ID = "decisionbot-sweep"
@@ -23,6 +24,9 @@ async def _sweep_logging_failures(sweeper: Sweeper) -> None:
         report = await sweeper.sweep()
     except asyncio.CancelledError:
         # Shutting down: Sweeper.stop lets the send in flight finish and gives the rest back.
+        return
+    except DatabaseNotReady as error:  # locked, or the server is down: one line a sweep
+        logger.warning("the due-work sweep waits: %s", error)
         return
     except Exception:
         logger.exception("the due-work sweep failed; the next one will try again")

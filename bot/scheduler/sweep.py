@@ -47,6 +47,7 @@ from bot.ui.revisits import (
 )
 from bot.ui.text import Message
 from bot.ui.thread import build_commit_period_ended_line
+from storage.db import DatabaseNotReady
 from storage.models import DecisionStatus, DueWork, DueWorkKind
 from storage.repository import DecisionRecord
 
@@ -232,7 +233,10 @@ class Sweeper:
             await self._deliver(work, report, direct_message)
         except Exception as error:
             logger.warning(
-                "could not send %s %s; will retry", work.kind, work.dedupe_key, exc_info=True
+                "could not send %s %s; will retry",
+                work.kind,
+                work.dedupe_key,
+                exc_info=not isinstance(error, DatabaseNotReady),  # no news in its traceback
             )
             report.failed.append(work.dedupe_key)
             await put_off(

@@ -12,30 +12,23 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
-
 from storage import shared_state
 from storage.db import Database
 
 # Longer than a redraw takes, even one waiting on Slack; a process that dies mid-draw holds
 # the card no longer than this.
 DRAWING_LEASE = timedelta(seconds=30)
-# How long the process that asked has to draw it before a sweep does.
-SWEEP_GRACE = timedelta(seconds=20)
 RETRY_FIRST = timedelta(seconds=15)
 RETRY_MOST = timedelta(minutes=10)
 
 
-def want_redraw_in(session: Session, *, team_id: str, decision_id: int, now: datetime) -> None:
-    """want_redraw inside a write that is already open (recording a decision owes its card)."""
-    shared_state.want_redraw(
-        session, team_id=team_id, decision_id=decision_id, sweep_after=now + SWEEP_GRACE
-    )
-
-
 async def want_redraw(db: Database, *, team_id: str, decision_id: int, now: datetime) -> None:
+    """Asks for a redraw of a card whose decision didn't change (every change to a decision
+    owes its card in the change's own transaction: storage/repository.py's add_event)."""
     await db.write(
-        lambda session: want_redraw_in(session, team_id=team_id, decision_id=decision_id, now=now)
+        lambda session: shared_state.want_redraw(
+            session.connection(), team_id=team_id, decision_id=decision_id, now=now
+        )
     )
 
 

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.services.card_draws import want_redraw_in
 from bot.services.classification import (
     DOOR,
     TYPE_LABEL,
@@ -242,8 +241,6 @@ async def record_decision(
             detail={"type": decision.decision_type, "type_reason": decision.type_reason},
         )
         assert decision.id is not None
-        # Its card is owed from now on: if this process can't post it, a sweep will.
-        want_redraw_in(session, team_id=decision.team_id, decision_id=decision.id, now=now)
         if also is not None:
             also(session, decision)
         return RecordedDecision(record=repository.decision_record(session, decision), created=True)
@@ -285,6 +282,7 @@ async def mark_card_posted(
             kind="card_posted",
             at=now,
             detail={"channel": decision.channel_id, "ts": message_ts},
+            owes_card=False,  # the card is what was just drawn
         )
 
     await db.write(write)

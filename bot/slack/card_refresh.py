@@ -26,6 +26,7 @@ from bot.slack.followups import FollowUps
 from bot.slack.pacing import SlackPace
 from bot.ui.text import Message
 from bot.ui.thread import LINES_PER_MESSAGE, build_more_commitments_line
+from storage.db import DatabaseNotReady
 
 CardKey = tuple[str, int]  # (team_id, decision_id)
 DrawCard = Callable[[AsyncWebClient, CardKey, list[Message]], Awaitable[None]]
@@ -116,6 +117,8 @@ class CardRefresher:
                     logger.warning(
                         "redraw of decision %s failed: %s", decision_id, slack_error_code(refused)
                     )
+                except DatabaseNotReady as error:  # the card stays owed in the database
+                    logger.warning("redraw of decision %s waits: %s", decision_id, error)
                 except Exception:
                     logger.warning("redraw of decision %s failed", decision_id, exc_info=True)
         finally:
@@ -123,4 +126,7 @@ class CardRefresher:
 
 
 async def _log_failed_redraw(error: BaseException) -> None:
-    logger.warning("a card redraw stopped", exc_info=error)
+    if isinstance(error, DatabaseNotReady):  # the card stays owed: a sweep draws it later
+        logger.warning("a card redraw waits: %s", error)
+    else:
+        logger.warning("a card redraw stopped", exc_info=error)

@@ -11,13 +11,17 @@ from bot.services.errors import DecisionError
 from bot.slack.calls import PrivateReply, explain_slack_error, tell_privately
 from bot.slack.followups import ErrorReporter
 from bot.ui.text import Message
-from storage.db import DatabaseBusy
+from storage.db import DatabaseBusy, DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
 
 DATABASE_BUSY = (
     "I couldn't save that just now: the database is busy. Nothing was changed; "
     "please try again in a moment."
+)
+DATABASE_UNREACHABLE = (
+    "I couldn't reach the database just now, so that didn't go through. Please try again in "
+    "a moment; if it keeps happening, tell whoever runs decisionbot."
 )
 OUR_FAULT = (
     "Something went wrong on my side, not yours. Please try again; "
@@ -33,6 +37,8 @@ def message_for(error: BaseException) -> str:
         return f"Slack didn't accept that: {explain_slack_error(error)}"
     if isinstance(error, DatabaseBusy):
         return DATABASE_BUSY
+    if isinstance(error, DatabaseUnavailable):
+        return DATABASE_UNREACHABLE
     return OUR_FAULT
 
 
@@ -41,6 +47,8 @@ def log_unexpected(error: BaseException) -> None:
         logger.warning("Slack API error: %s", error.response.get("error"))
     elif isinstance(error, DatabaseBusy):
         logger.warning("a write gave up: %s", error)
+    elif isinstance(error, DatabaseUnavailable):
+        logger.warning("%s", error)
     elif not isinstance(error, DecisionError):
         logger.error("listener failed", exc_info=error)
 

@@ -122,6 +122,7 @@ class SlackStandIn:
     # chat.update can then land before an earlier one, a shutdown can come mid-send.
     delays: dict[str, Callable[[], float]] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_urls
+    responses_at: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by url id
     # Custom steps a workflow is running: execution id -> its token, good until it completes.
     executions: dict[str, str] = field(default_factory=dict)
     completions: dict[str, dict[str, Any]] = field(default_factory=dict)  # execution id -> how
@@ -415,7 +416,9 @@ class SlackStandIn:
         return web.Response(text=f"OK - {len(upload['data'])}")
 
     async def _response_url(self, request: web.Request) -> web.Response:
-        self.responses.append(json.loads(await request.text()))
+        response = json.loads(await request.text())
+        self.responses.append(response)
+        self.responses_at.setdefault(request.match_info["id"], []).append(response)
         return web.Response(text="ok")
 
     # ---- helpers of the methods ---------------------------------------------------------

@@ -8,13 +8,13 @@ from datetime import timedelta
 from bot.services.card_draws import (
     DRAWING_LEASE,
     RETRY_FIRST,
-    SWEEP_GRACE,
     cards_owed,
     claim_redraw,
     finish_redraw,
     want_redraw,
 )
 from storage.db import Database
+from storage.shared_state import SWEEP_GRACE
 from tests.conftest import NOW
 
 CARD = {"team_id": "T1", "decision_id": 7}
