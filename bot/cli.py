@@ -44,7 +44,13 @@ from bot.slack.installations import OneWorkspace, Workspaces
 from bot.slack.oauth import install_flow
 from bot.slack.server import CannotConnect, CannotListen, serve_http, serve_socket_mode
 from storage import installations
-from storage.db import Database, describe_database_error, sqlite_file, sqlite_file_problem
+from storage.db import (
+    Database,
+    DatabaseNotReady,
+    describe_database_error,
+    sqlite_file,
+    sqlite_file_problem,
+)
 from storage.migrate import SchemaState
 from storage.token_keys import TokenKeyProblem, TokenKeys
 
@@ -127,9 +133,11 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
     client = build_web_client(settings.slack_bot_token or None, settings.slack_api_url)
     try:
         app, workspaces = await _app_for_the_mode(settings, deps, client)
-    except ConfigError:
+    except (ConfigError, DatabaseNotReady) as error:
         await close_web_client(client)
         await db.close()
+        if isinstance(error, DatabaseNotReady):  # a sentence, as for any start that can't go on
+            raise ConfigError(f"The database couldn't be used at start: {error}") from None
         raise
     sweeper = Sweeper(deps, workspaces)
     scheduler = start_scheduler(sweeper, interval_seconds=settings.scheduler_interval_seconds)
@@ -183,7 +191,10 @@ async def _app_for_the_mode(
         if checked.workspace_url:
             deps.workspace_urls[team_id] = checked.workspace_url
         # The token works, so the workspace has the app again if it had uninstalled it.
-        await deps.db.write(lambda session: installations.forget_uninstall(session, team_id))
+        now = deps.now()
+        await deps.db.write(
+            lambda session: installations.forget_uninstall(session, team_id, now=now)
+        )
     return build_app(client=client, deps=deps, signing_secret=secret), OneWorkspace(client)
 
 

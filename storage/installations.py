@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
 
+from storage.dialect import insert_for
 from storage.models import (
     CardDraw,
     ChannelSettings,
@@ -64,16 +65,28 @@ def save(session: Session, row: Installation) -> None:
     session.add(stored)
 
 
-def uninstall(session: Session, *, team_id: str, now: datetime) -> int:
+def uninstall(
+    session: Session, *, team_id: str, now: datetime, happened_at: datetime | None = None
+) -> int | None:
     """Deletes the workspace's tokens and its unsent scheduled work, and marks it uninstalled
-    so that nothing more is planned for it. Returns how many scheduled sends were stopped."""
-    row = session.get(Installation, team_id)
-    if row is None:  # the token mode, or an install from before this table: just the mark
-        row = Installation(team_id=team_id, bot_scopes="", installed_at=now)
+    so that nothing more is planned for it. Returns how many scheduled sends were stopped, or
+    None if the workspace installed the app again after `happened_at` (Slack's time for the
+    event): a late retry of an old uninstall must not undo the new install."""
+    # The token mode, or an install from before this table, has no row: the mark is one. It is
+    # inserted only if missing, as two processes may handle copies of the event at once.
+    session.connection().execute(
+        insert_for(session)(Installation)
+        .values(team_id=team_id, bot_scopes="", installed_at=happened_at or now)
+        .on_conflict_do_nothing(index_elements=["team_id"])
+    )
+    row = session.get(Installation, team_id, with_for_update=True, populate_existing=True)
+    assert row is not None
+    if happened_at is not None and row.installed_at > happened_at:
+        return None
     row.sealed_bot_token = None
     row.sealed_refresh_token = None
     row.bot_token_expires_at = None
-    row.uninstalled_at = now
+    row.uninstalled_at = row.uninstalled_at or now  # a retry keeps the first mark
     session.add(row)
     stopped = session.connection().execute(
         delete(DueWork).where(col(DueWork.team_id) == team_id, col(DueWork.sent_at).is_(None))
@@ -82,14 +95,17 @@ def uninstall(session: Session, *, team_id: str, now: datetime) -> int:
     return int(stopped.rowcount or 0)
 
 
-def forget_uninstall(session: Session, team_id: str) -> None:
-    """The token mode's bot token works for this workspace again: it was reinstalled."""
+def forget_uninstall(session: Session, team_id: str, *, now: datetime) -> None:
+    """The token mode's bot token works for this workspace again: it was reinstalled, `now`
+    (kept, so that a late retry of the old uninstall event is known for what it is)."""
     session.connection().execute(
-        delete(Installation).where(
+        update(Installation)
+        .where(
             col(Installation.team_id) == team_id,
             col(Installation.sealed_bot_token).is_(None),
             col(Installation.uninstalled_at).is_not(None),
         )
+        .values(uninstalled_at=None, installed_at=now)
     )
 
 

@@ -62,8 +62,9 @@ def _config(connection: Connection) -> Config:
 
 
 @contextmanager
-def _locked_connection(url: URL) -> Iterator[Connection]:
-    """A connection in a transaction that holds the migration lock until it ends."""
+def _locked_connection(url: URL, *, locked: bool = True) -> Iterator[Connection]:
+    """A connection in a transaction that holds the migration lock until it ends (or, not
+    `locked`, one that only reads)."""
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
 
@@ -73,12 +74,12 @@ def _locked_connection(url: URL) -> Iterator[Connection]:
             dbapi_connection.execute("PRAGMA busy_timeout=60000")  # type: ignore[attr-defined]
 
         @event.listens_for(engine, "begin")
-        def begin_immediate(connection: Connection) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        def begin(connection: Connection) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if locked else "BEGIN")
 
     try:
         with engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
+            if connection.dialect.name == "postgresql" and locked:
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
                 )
@@ -101,7 +102,14 @@ def current(url: URL) -> SchemaState:
 
 
 def upgrade(url: URL) -> tuple[SchemaState, SchemaState]:
-    """Brings the schema to head; returns where it stood before and after."""
+    """Brings the schema to head; returns where it stood before and after.
+
+    A schema already at head is only read: processes starting together then don't queue for
+    the lock (on SQLite, the write lock that their first writes would wait for)."""
+    with _locked_connection(url, locked=False) as connection:
+        seen = _state(connection)
+    if seen.is_current:
+        return seen, seen
     with _locked_connection(url) as connection:
         before = _state(connection)
         config = _config(connection)

@@ -290,8 +290,6 @@ def _insert_event(
     detail: dict[str, Any] | None,
     owes_card: bool = True,
 ) -> None:
-    if owes_card:
-        shared_state.want_redraw(connection, team_id=team_id, decision_id=decision_id, now=at)
     connection.execute(
         _INSERT_EVENT,
         {
@@ -303,6 +301,11 @@ def _insert_event(
             "at": at,
         },
     )
+    # After the event, whose foreign key holds the decision's row (on PostgreSQL): a write
+    # then always holds the decision before its card's row, and two can't deadlock by taking
+    # them in opposite orders.
+    if owes_card:
+        shared_state.want_redraw(connection, team_id=team_id, decision_id=decision_id, now=at)
 
 
 def list_events(session: Session, *, team_id: str, decision_id: int) -> list[DecisionEvent]:

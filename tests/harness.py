@@ -106,10 +106,14 @@ class BotUnderTest:
         content_type: str = FORM,
         timestamp: int | None = None,
         secret: str | None = None,
+        retry: int = 0,
     ) -> BoltResponse:
+        """`retry` > 0 sends it as Slack's nth redelivery of an event it thinks went unheard."""
         headers = signed_headers(
             secret or self.signing_secret, body, content_type=content_type, timestamp=timestamp
         )
+        if retry:
+            headers |= {"x-slack-retry-num": str(retry), "x-slack-retry-reason": "http_timeout"}
         return await dispatch_http(
             self.app, body.encode(), headers, signing_secret=self.signing_secret
         )

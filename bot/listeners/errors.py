@@ -10,12 +10,13 @@ from typing import Any
 
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.listeners.payload import reply_to
-from bot.parsing import UnreadablePayload
+from bot.parsing import UnreadablePayload, is_user_id
 from bot.services.errors import InvalidInput
-from bot.slack.calls import tell_privately
+from bot.slack.calls import slack_error_code, tell_privately
 from bot.slack.failures import log_unexpected, message_for
 from bot.slack.followups import FollowUps
 from bot.ui.text import Message
@@ -85,14 +86,19 @@ def error_funnel(followups: FollowUps) -> ErrorFunnel:
                 return _json({"response_action": "errors", "errors": errors})
         if body.get("command"):
             return _json({"response_type": "ephemeral", "text": message_for(error)})
-        followups.start(
-            tell_privately(client, reply_to(body), Message(text=message_for(error))),
-            on_error=_could_not_tell,
-        )
+        to = reply_to(body)
+        if to.response_url or is_user_id(to.user_id):  # an event about a workspace has no one
+            followups.start(
+                tell_privately(client, to, Message(text=message_for(error))),
+                on_error=_could_not_tell,
+            )
         return BoltResponse(status=200, body="")
 
     return handle_listener_error
 
 
 async def _could_not_tell(error: BaseException) -> None:
-    logger.error("could not tell the person about an error", exc_info=error)
+    if isinstance(error, SlackApiError):
+        logger.warning("could not tell the person about an error: %s", slack_error_code(error))
+    else:
+        logger.error("could not tell the person about an error", exc_info=error)

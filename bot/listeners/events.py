@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of
 from bot.listeners.finding_work import publish_home
-from bot.listeners.payload import team_id_of
+from bot.listeners.payload import event_time_of, team_id_of
 from bot.slack.channel_access import SlackAsker
 from bot.slack.failures import log_unexpected
 from storage import installations
@@ -39,10 +39,19 @@ async def _could_not_draw(error: BaseException) -> None:
 async def handle_app_uninstalled(body: dict[str, Any], context: Any) -> None:
     """Its decisions stay (and export as usual) until `decisionbot workspace delete`."""
     deps = deps_of(context)
-    team_id, now = team_id_of(body), deps.now()
+    team_id, now, happened_at = team_id_of(body), deps.now(), event_time_of(body)
     stopped = await deps.db.write(
-        lambda session: installations.uninstall(session, team_id=team_id, now=now)
+        lambda session: installations.uninstall(
+            session, team_id=team_id, now=now, happened_at=happened_at
+        )
     )
+    if stopped is None:  # Slack retried it late, out of order
+        logger.info(
+            "an uninstall event for workspace %s from before it installed decisionbot again: "
+            "ignored",
+            team_id,
+        )
+        return
     deps.workspace_urls.pop(team_id, None)
     logger.info(
         "workspace %s removed decisionbot: its tokens are deleted and %d scheduled sends "

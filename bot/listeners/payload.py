@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.parsing import is_user_id, read_number
@@ -30,6 +31,14 @@ def channel_id_of(body: dict[str, Any]) -> str | None:
     if isinstance(channel, dict):
         return channel.get("id")
     return body.get("channel_id")
+
+
+def event_time_of(body: dict[str, Any]) -> datetime | None:
+    """When Slack says an event happened (the envelope's `event_time`), if it says plainly."""
+    seconds = body.get("event_time")
+    if type(seconds) is not int or not 0 < seconds < 2**33:  # bool is an int; and bounded
+        return None
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def reply_to(body: dict[str, Any]) -> PrivateReply:

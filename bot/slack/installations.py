@@ -149,7 +149,7 @@ class InstallationStore(AsyncInstallationStore):
         installer = found.installation.installer_user_id or ""
         return Installation(**_bot_fields(found), user_id=installer)
 
-    async def uninstall(self, team_id: str) -> int:
+    async def uninstall(self, team_id: str) -> int | None:
         """Deletes the workspace's tokens and stops its scheduled sends (see storage)."""
         now = self._clock()
         return await self._db.write(

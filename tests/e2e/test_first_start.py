@@ -8,6 +8,7 @@ import contextlib
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ from storage.db import Database, sqlite_file_problem
 from storage.models import Installation
 from storage.token_keys import TokenKeys, new_key
 from tests.conftest import NOW
-from tests.databases import new_database_url
+from tests.databases import new_database_url, sqlite_only
 from tests.e2e.test_several_processes import ROOT, free_port
 from tests.slack_stand_in.server import SlackStandIn
 
@@ -85,6 +86,28 @@ async def test_a_database_folder_that_isnt_there_is_named(
     code, said = await run_serve(stand_in, tmp_path, stand_in.token, 30, DATABASE_URL=url)
     assert code == 2 and "Traceback" not in said
     assert f"decisionbot: The folder {tmp_path}/no/such/folder for the database file" in said
+
+
+@sqlite_only
+async def test_a_database_locked_by_another_process_at_start_stops_the_bot_with_a_sentence(
+    stand_in: SlackStandIn, tmp_path: Path
+) -> None:
+    url = new_database_url(tmp_path, "first")
+    db = Database(url)
+    await db.upgrade()
+    await db.close()
+    holder = sqlite3.connect(tmp_path / "first.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process's write that doesn't end
+    try:
+        code, said = await run_serve(stand_in, tmp_path, stand_in.token, 30)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 2 and "Traceback" not in said, said
+    assert (
+        "decisionbot: The database couldn't be used at start: The database stayed locked by "
+        "another process for 2 s." in said
+    )
 
 
 async def test_a_port_already_in_use_is_named(stand_in: SlackStandIn, tmp_path: Path) -> None:

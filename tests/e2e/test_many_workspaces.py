@@ -78,10 +78,11 @@ def sweeper(service: InstallService) -> Sweeper:
     return Sweeper(service.deps, service.workspaces, owner="process-a")
 
 
-async def uninstall(bot: BotUnderTest, event: dict[str, object]) -> None:
-    response = await bot.send(
-        workspace_event_body(team_id=bot.team_id, event=event), content_type="application/json"
-    )
+async def uninstall(
+    bot: BotUnderTest, event: dict[str, object], *, event_time: int | None = None
+) -> None:
+    body = workspace_event_body(team_id=bot.team_id, event=event, event_time=event_time)
+    response = await bot.send(body, content_type="application/json")
     assert response.status == 200
 
 
@@ -218,5 +219,10 @@ async def test_in_the_token_mode_an_uninstall_stops_the_sends_until_the_token_wo
     # Started again with a token Slack accepts: the workspace has the app again.
     checked = await check_bot_token(bot.app.client)
     assert checked.team_id == TEAM
-    await bot.deps.db.write(lambda session: installations.forget_uninstall(session, TEAM))
+    await bot.deps.db.write(
+        lambda session: installations.forget_uninstall(session, TEAM, now=REVISIT_DAY)
+    )
     assert (await Sweeper(bot.deps, one_workspace).sweep()).sent == 1
+    # Slack's late retry of the old uninstall (it happened before the restart) changes nothing.
+    await uninstall(bot, {"type": "app_uninstalled"}, event_time=int(NOW.timestamp()))
+    assert await bot.deps.db.read(installations.uninstalled_teams) == set()

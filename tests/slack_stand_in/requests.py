@@ -148,9 +148,12 @@ def app_home_opened_body(*, team_id: str, user_id: str, tab: str = "home") -> st
     )
 
 
-def workspace_event_body(*, team_id: str, event: dict[str, Any]) -> str:
+def workspace_event_body(
+    *, team_id: str, event: dict[str, Any], event_time: int | None = None
+) -> str:
     """An Events API envelope for an event about the workspace (app_uninstalled,
-    tokens_revoked), in the shape Slack documents for them."""
+    tokens_revoked), in the shape Slack documents for them; `event_time` is when it
+    happened (seconds since 1970), now unless given."""
     return json.dumps(
         {
             "token": "legacy-verification-token",
@@ -159,7 +162,7 @@ def workspace_event_body(*, team_id: str, event: dict[str, Any]) -> str:
             "event": {"event_ts": f"{time.time():.6f}", **event},
             "type": "event_callback",
             "event_id": f"Ev{time.time_ns()}",
-            "event_time": int(time.time()),
+            "event_time": int(time.time()) if event_time is None else event_time,
         }
     )
 

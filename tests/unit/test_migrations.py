@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from storage.migrate import BASELINE
 from storage.models import Stance
 from storage.search_index import is_search_index
 from tests.conftest import NOW
-from tests.databases import new_database_url
+from tests.databases import new_database_url, sqlite_only
 
 
 def sync_url(url: str) -> str:
@@ -125,6 +126,25 @@ async def test_several_processes_upgrading_at_once_take_turns(tmp_path: Path) ->
     engine.dispose()
     for db in databases:
         await db.close()
+
+
+@sqlite_only
+async def test_a_start_on_a_schema_at_head_doesnt_wait_for_the_write_lock(tmp_path: Path) -> None:
+    """Processes starting together each check the schema: one at head is only read, so they
+    don't queue on SQLite's one write lock (a queue that made a third process's first write
+    give up after 2 s and the process stop, three starting at once on two busy cores)."""
+    url = new_database_url(tmp_path, "current")
+    db = Database(url)
+    await db.upgrade()
+    holder = sqlite3.connect(tmp_path / "current.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    try:
+        before, after = await asyncio.wait_for(db.upgrade(), timeout=10)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert before == after and after.is_current
+    await db.close()
 
 
 def test_the_schema_the_migrations_make_is_the_schema_the_models_describe(
