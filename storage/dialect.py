@@ -11,14 +11,15 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+# Each dialect's own INSERT, the one that knows ON CONFLICT: both databases have it, but
+# SQLAlchemy builds it per dialect.
+INSERT_BY_DIALECT: dict[str, Any] = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
+
 
 def insert_for(on: Session | Connection) -> Any:
-    """The dialect's own INSERT, the one that knows ON CONFLICT: both databases have it, but
-    SQLAlchemy builds it per dialect."""
+    """The INSERT (with ON CONFLICT) of the database `on` talks to."""
     dialect = on.dialect if isinstance(on, Connection) else on.get_bind().dialect
-    if dialect.name == "postgresql":
-        return postgresql_insert
-    return sqlite_insert
+    return INSERT_BY_DIALECT[dialect.name]
 
 
 def is_one_of(session: Session, column: Any, values: Collection[str]) -> ColumnElement[bool]:

@@ -4,12 +4,13 @@ redrawing which card. Each is one statement, the same on SQLite and PostgreSQL."
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, case, func, or_, update
+from sqlalchemy import Connection, bindparam, case, func, or_, update
 from sqlmodel import Session, col, select
 
-from storage.dialect import insert_for
-from storage.models import CardDraw, SlackBudget
+from storage.dialect import INSERT_BY_DIALECT, insert_for
+from storage.models import CardDraw, SlackBudget, UTCDateTime
 
 
 def reserve_turn(session: Session, *, key: str, now: float, interval: float) -> float:
@@ -30,13 +31,17 @@ def reserve_turn(session: Session, *, key: str, now: float, interval: float) -> 
 SWEEP_GRACE = timedelta(seconds=20)
 
 
-def want_redraw(connection: Connection, *, team_id: str, decision_id: int, now: datetime) -> None:
-    """Notes that the card must show the database's state as it is now; a sweep draws it
-    SWEEP_GRACE after `now` if no process has (an earlier retry time stays)."""
-    sweep_after = now + SWEEP_GRACE
-    statement = (
-        insert_for(connection)(CardDraw)
-        .values(team_id=team_id, decision_id=decision_id, wanted=1, drawn=0, retry_at=sweep_after)
+def _want_redraw_statement(insert: Any) -> Any:
+    sweep_after = bindparam("sweep_after", type_=UTCDateTime())
+    return (
+        insert(CardDraw)
+        .values(
+            team_id=bindparam("team_id"),
+            decision_id=bindparam("decision_id"),
+            wanted=1,
+            drawn=0,
+            retry_at=sweep_after,
+        )
         .on_conflict_do_update(
             index_elements=["team_id", "decision_id"],
             set_={
@@ -45,7 +50,20 @@ def want_redraw(connection: Connection, *, team_id: str, decision_id: int, now: 
             },
         )
     )
-    connection.execute(statement)
+
+
+# Built once, values bound per call: it runs in every change's transaction (each click), and
+# built anew each time it cost as much as the rest of a click's write.
+_WANT_REDRAW = {name: _want_redraw_statement(insert) for name, insert in INSERT_BY_DIALECT.items()}
+
+
+def want_redraw(connection: Connection, *, team_id: str, decision_id: int, now: datetime) -> None:
+    """Notes that the card must show the database's state as it is now; a sweep draws it
+    SWEEP_GRACE after `now` if no process has (an earlier retry time stays)."""
+    connection.execute(
+        _WANT_REDRAW[connection.dialect.name],
+        {"team_id": team_id, "decision_id": decision_id, "sweep_after": now + SWEEP_GRACE},
+    )
 
 
 def cards_owed(session: Session, *, now: datetime, limit: int) -> list[tuple[str, int]]:
