@@ -41,14 +41,13 @@ from bench.databases import empty_postgres_database
 from bench.fuzz_http import record_a_story
 from bench.revisit_burst import REVISIT_DAY
 from bench.serving import start_bot
-from bench.slack_faults import Load, what_slack_shows
+from bench.slack_faults import Load, until_slack_shows_the_database
 from bot.slack.failures import DATABASE_BUSY, DATABASE_UNREACHABLE
 from storage.db import Database, DatabaseNotReady
 from storage.models import Commitment, Decision
 from tests.conftest import SIGNING_SECRET, start_stand_in
 from tests.e2e.test_several_processes import free_port, wait_until_healthy
 from tests.slack_stand_in.requests import signed_headers
-from tests.slack_stand_in.server import SlackStandIn
 
 SPEED = 10.0
 HEALTH_EVERY = 0.2
@@ -255,7 +254,7 @@ async def run(rate: int) -> None:
         person: any(r.get("text") in TOLD_FAILED for r in answers)
         for person, answers in stand_in.responses_at.items()
     }
-    caught_up_after, problems = await _catch_up(db, stand_in)
+    caught_up_after, problems = await until_slack_shows_the_database(db, stand_in, minutes=5)
     decisions_after, commitments_after = await _stored(db)
     for phase, _ in phases:
         print(phase.line(told_by_person, commitments_after))
@@ -309,18 +308,6 @@ async def _stored(
         lambda s: {(c.decision_id, c.user_id) for c in s.exec(select(Commitment))}
     )
     return decisions, commitments
-
-
-async def _catch_up(db: Database, stand_in: SlackStandIn) -> tuple[float, list[str]]:
-    """Waits (up to 5 minutes) for Slack to show what the database holds."""
-    started = time.monotonic()
-    problems = await what_slack_shows(db, stand_in)
-    for _ in range(150):
-        if not problems:
-            break
-        await asyncio.sleep(2)
-        problems = await what_slack_shows(db, stand_in)
-    return time.monotonic() - started, problems
 
 
 def main() -> None:

@@ -135,6 +135,19 @@ async def what_slack_shows(db: Database, stand_in: SlackStandIn) -> list[str]:
     return problems
 
 
+async def until_slack_shows_the_database(
+    db: Database, stand_in: SlackStandIn, *, minutes: float
+) -> tuple[float, list[str]]:
+    """Waits (up to `minutes`) for Slack to show what the database holds; returns how long it
+    waited and what still differs."""
+    started = time.monotonic()
+    problems = await what_slack_shows(db, stand_in)
+    while problems and time.monotonic() - started < minutes * 60:
+        await asyncio.sleep(2)
+        problems = await what_slack_shows(db, stand_in)
+    return time.monotonic() - started, problems
+
+
 async def run(rate: int) -> None:
     stand_in = await start_stand_in(lenient_triggers=True)
     stand_in.lenient_users = True
@@ -183,14 +196,8 @@ async def run(rate: int) -> None:
         print(phase.line())
     # Slack is well again: the sweeps catch up, at Slack's pace for card posts and updates
     # (about one a second in a channel, and per workspace).
-    recovered = time.monotonic()
-    problems = await what_slack_shows(db, stand_in)
-    for _ in range(300):
-        if not problems:
-            break
-        await asyncio.sleep(2)
-        problems = await what_slack_shows(db, stand_in)
-    print(f"caught up {time.monotonic() - recovered:.0f} s after the load stopped")
+    waited, problems = await until_slack_shows_the_database(db, stand_in, minutes=10)
+    print(f"caught up {waited:.0f} s after the load stopped")
     stored = await db.read(
         lambda s: {(c.decision_id, c.user_id) for c in s.exec(select(Commitment)).all()}
     )
