@@ -62,9 +62,8 @@ def _config(connection: Connection) -> Config:
 
 
 @contextmanager
-def _locked_connection(url: URL, *, locked: bool = True) -> Iterator[Connection]:
-    """A connection in a transaction that holds the migration lock until it ends (or, not
-    `locked`, one that only reads)."""
+def _connection(url: URL, *, locked: bool) -> Iterator[Connection]:
+    """A connection in a transaction; `locked`, it holds the migration lock until it ends."""
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
 
@@ -97,7 +96,7 @@ def _state(connection: Connection) -> SchemaState:
 
 
 def current(url: URL) -> SchemaState:
-    with _locked_connection(url) as connection:
+    with _connection(url, locked=True) as connection:
         return _state(connection)
 
 
@@ -106,11 +105,11 @@ def upgrade(url: URL) -> tuple[SchemaState, SchemaState]:
 
     A schema already at head is only read: processes starting together then don't queue for
     the lock (on SQLite, the write lock that their first writes would wait for)."""
-    with _locked_connection(url, locked=False) as connection:
+    with _connection(url, locked=False) as connection:
         seen = _state(connection)
     if seen.is_current:
         return seen, seen
-    with _locked_connection(url) as connection:
+    with _connection(url, locked=True) as connection:
         before = _state(connection)
         config = _config(connection)
         if before.revision is None and before.has_tables:

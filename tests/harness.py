@@ -7,14 +7,16 @@ option in a modal, submits it) and reads what Slack would then show.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 
+from bot.app import build_app
 from bot.deps import Deps
 from bot.slack.request import dispatch_http
 from tests.slack_stand_in.requests import (
@@ -117,6 +119,13 @@ class BotUnderTest:
         return await dispatch_http(
             self.app, body.encode(), headers, signing_secret=self.signing_secret
         )
+
+    def another_process(self, *, clock_ahead: timedelta = timedelta(0)) -> BotUnderTest:
+        """A second bot process on the same database and Slack, as behind a load balancer
+        (its clock `clock_ahead` of this one's)."""
+        deps = Deps(db=self.deps.db, clock=lambda: self.deps.now() + clock_ahead)
+        app = build_app(client=self.app.client, deps=deps, signing_secret=self.signing_secret)
+        return dataclasses.replace(self, app=app, deps=deps)
 
     async def settle(self) -> None:
         """Waits for the work the bot does after its acks (posting, updating, opening)."""

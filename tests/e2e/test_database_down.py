@@ -1,6 +1,7 @@
 """A bot process whose PostgreSQL server is down (stopped, restarting, or nothing listening):
 clicks and commands are answered at once with a specific private message, the log says so in
-one line, /healthz reports it; and work resumes by itself once the server is back."""
+one line, /healthz reports it, and nothing is stored (bench/database_faults.py stops and
+starts a real server under load)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ async def test_a_database_server_that_refuses_connections_is_named_as_unavailabl
     await down.close()
 
 
-async def test_clicks_and_commands_while_the_database_is_down_are_answered_and_kept_for_later(
+async def test_clicks_and_commands_while_the_database_is_down_are_answered_with_what_happened(
     bot: BotUnderTest, caplog: pytest.LogCaptureFixture
 ) -> None:
     card = await record_decision(bot, stakeholders=[BOB])

@@ -5,7 +5,6 @@ effect once, and a late retry never undoes what happened after it."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import random
 from collections.abc import AsyncIterator
@@ -14,8 +13,6 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.app import build_app
-from bot.deps import Deps
 from storage.db import Database
 from storage.models import Decision, DueWork, Installation
 from tests.conftest import CHANNEL, NOW, TEAM
@@ -29,13 +26,6 @@ from tests.slack_stand_in.server import InstallChoice, SlackStandIn
 JSON = "application/json"
 
 
-def another_process(bot: BotUnderTest, *, clock_ahead: timedelta = timedelta(0)) -> BotUnderTest:
-    """A second bot process on the same database and Slack, as behind a load balancer."""
-    deps = Deps(db=bot.deps.db, clock=lambda: bot.deps.now() + clock_ahead)
-    app = build_app(client=bot.app.client, deps=deps, signing_secret=bot.signing_secret)
-    return dataclasses.replace(bot, app=app, deps=deps)
-
-
 def seconds(moment: datetime) -> int:
     return int(moment.timestamp())
 
@@ -43,7 +33,7 @@ def seconds(moment: datetime) -> int:
 async def test_workflow_steps_each_delivered_four_times_out_of_order_to_two_processes_record_once(
     bot: BotUnderTest,
 ) -> None:
-    other = another_process(bot)
+    other = bot.another_process()
     executions = [bot.stand_in.start_execution() for _ in range(3)]
     deliveries = [
         (step_body(execution_id, token), retry)
@@ -74,7 +64,7 @@ async def test_an_uninstall_delivered_four_times_to_two_processes_is_marked_when
     bot: BotUnderTest,
 ) -> None:
     await record_decision(bot, stakeholders=[], kind="type2")
-    later = another_process(bot, clock_ahead=timedelta(minutes=5))
+    later = bot.another_process(clock_ahead=timedelta(minutes=5))
     body = workspace_event_body(
         team_id=TEAM, event={"type": "app_uninstalled"}, event_time=seconds(NOW)
     )
@@ -91,7 +81,7 @@ async def test_an_uninstall_delivered_four_times_to_two_processes_is_marked_when
 async def test_copies_of_an_uninstall_handled_at_once_by_two_processes_are_one_uninstall(
     bot: BotUnderTest, caplog: pytest.LogCaptureFixture
 ) -> None:
-    other = another_process(bot)
+    other = bot.another_process()
     body = workspace_event_body(team_id=TEAM, event={"type": "app_uninstalled"})
     answers = await asyncio.gather(
         *(

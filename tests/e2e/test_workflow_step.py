@@ -4,12 +4,9 @@ what /decide would, posts the card, and completes the step; bad inputs fail it w
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 
 from sqlmodel import select
 
-from bot.app import build_app
-from bot.deps import Deps
 from bot.listeners.workflow_step import RECORD_A_DECISION
 from bot.services.decisions import load_record
 from storage.models import Decision
@@ -93,10 +90,7 @@ async def test_a_channel_the_card_cant_go_to_fails_the_step_and_tells_the_decide
 async def test_one_execution_delivered_four_times_at_once_to_two_processes_records_once(
     bot: BotUnderTest,
 ) -> None:
-    # A second bot process on the same database and Slack, as behind a load balancer.
-    other_deps = Deps(db=bot.deps.db, clock=bot.deps.clock)
-    other_app = build_app(client=bot.app.client, deps=other_deps, signing_secret=bot.signing_secret)
-    other = dataclasses.replace(bot, app=other_app, deps=other_deps)
+    other = bot.another_process()
     execution_id, token = bot.stand_in.start_execution()
     body = step_body(execution_id, token)
     answers = await asyncio.gather(
