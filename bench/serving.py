@@ -7,6 +7,7 @@ import asyncio
 import os
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import IO
 
 from tests.conftest import SIGNING_SECRET
@@ -21,10 +22,12 @@ async def start_bot(
     log: IO[bytes] | int,
     *,
     clock: tuple[datetime, float, float] | None = None,
+    memory_to: Path | None = None,
     **settings: str,
 ) -> asyncio.subprocess.Process:
     """The bot on `port`; with `clock` (start, speed, epoch), through `bench.bot_at`, its
-    clock pinned to `start` and running `speed` times as fast from `epoch`."""
+    clock pinned to `start` and running `speed` times as fast from `epoch`; with `memory_to`,
+    through `bench.memory_probe`, writing where its memory is to that file."""
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": stand_in.token,
@@ -41,6 +44,8 @@ async def start_bot(
     if clock is not None:
         start, speed, epoch = clock
         command = ["-m", "bench.bot_at", start.isoformat(), str(speed), str(epoch)]
+    elif memory_to is not None:
+        command = ["-m", "bench.memory_probe", str(memory_to)]
     return await asyncio.create_subprocess_exec(
         sys.executable, *command, cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=log
     )

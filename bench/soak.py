@@ -9,8 +9,10 @@ workspace that still asks Slack for no more than Slack allows (a post a second p
 about 50 card updates a minute per workspace). A load that asks for more measures how many
 cards wait for Slack, not the bot: see BENCHMARKS.md. Every minute it prints the server's
 memory (RSS), the database's size, acks' p50 and p99, and how long `/healthz` takes (the
-event loop's lag as seen from outside: it waits behind whatever the loop is doing); at the
-end, whether every card was posted and shows its commitments.
+event loop's lag as seen from outside: it waits behind whatever the loop is doing), and where
+the memory is (`bench.memory_probe`: SQLite's own, glibc's heap in use and kept free, and the
+blocks Python's allocator holds); at the end, whether every card was posted and shows its
+commitments.
 
     .venv/bin/python -m bench.soak [--minutes 10] [--rate 20]
 """
@@ -129,11 +131,15 @@ async def run(minutes: float, rate: int) -> None:
     await db.close()
     port = free_port()
     log = (folder / "server.log").open("wb")
-    server = await start_bot(stand_in, url, port, log)
+    memory = folder / "memory.jsonl"
+    server = await start_bot(stand_in, url, port, log, memory_to=memory)
     events = f"http://127.0.0.1:{port}/slack/events"
     await wait_until_healthy([port])
     print(f"{rate} requests a second for {minutes:g} minutes; mix {', '.join(sorted(set(MIX)))}")
-    print("minute  RSS MB  DB MB  ack p50 ms  ack p99 ms  healthz ms  errors")
+    print(
+        "minute  RSS MB  DB MB  ack p50 ms  ack p99 ms  healthz ms  errors"
+        "  SQLite MB  malloc MB used/free  Python k blocks"
+    )
     started = time.monotonic()
     async with aiohttp.ClientSession() as http:
         pending: set[asyncio.Task[None]] = set()
@@ -165,10 +171,14 @@ async def run(minutes: float, rate: int) -> None:
                     await asyncio.sleep(1 / rate)
                 await health(this)
             await asyncio.gather(*pending)
+            where = json.loads(memory.read_text().splitlines()[-1])
             print(
                 f"{minute:>6}  {_rss_mb(server.pid):>6.0f}  {_size_mb(folder):>5.1f}  "
                 f"{statistics.median(this.acks):>10.1f}  {this.p99():>10.1f}  "
-                f"{max(this.lag):>10.1f}  {this.errors:>6}"
+                f"{max(this.lag):>10.1f}  {this.errors:>6}  {where['sqlite']:>9.1f}  "
+                f"{where['malloc_in_use']:>10.1f}/{where['malloc_free']:<7.1f}  "
+                f"{where['python_blocks']:>15.0f}",
+                flush=True,
             )
     behind, waited = await _cards_behind(url)
     print(f"{waited:.0f} s after the load: {behind or 'every card posted and up to date'}")
