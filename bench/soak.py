@@ -50,13 +50,6 @@ CHANNELS = [f"CSOAK{n:03d}" for n in range(50)]
 ACTIVE = 5  # the latest decisions, the ones people are committing to
 
 
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def _size_mb(folder: Path) -> float:
     return sum(f.stat().st_size for f in folder.glob("s.db*")) / 1024 / 1024
 
@@ -173,7 +166,7 @@ async def run(minutes: float, rate: int) -> None:
             await asyncio.gather(*pending)
             where = json.loads(memory.read_text().splitlines()[-1])
             print(
-                f"{minute:>6}  {_rss_mb(server.pid):>6.0f}  {_size_mb(folder):>5.1f}  "
+                f"{minute:>6}  {where['rss']:>6.0f}  {_size_mb(folder):>5.1f}  "
                 f"{statistics.median(this.acks):>10.1f}  {this.p99():>10.1f}  "
                 f"{max(this.lag):>10.1f}  {this.errors:>6}  {where['sqlite']:>9.1f}  "
                 f"{where['malloc_in_use']:>10.1f}/{where['malloc_free']:<7.1f}  "
