@@ -50,7 +50,7 @@ MIX = ("click",) * 16 + ("home",) * 10 + ("show",) * 8 + ("decide",) * 5 + ("sub
 CHANNELS = [f"CSOAK{n:03d}" for n in range(50)]
 ACTIVE = 5  # the latest decisions, the ones people are committing to
 # People take turns, so a decision's few seconds among the latest five see no one twice. A
-# workspace has so many people: with a new person for every request, each channel's members
+# workspace has only so many people: with a new person for every request, each channel's members
 # (which the bot reads from Slack and keeps for a minute) grew by tens of thousands an hour.
 PEOPLE = 10_000
 
