@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,11 +42,13 @@ class Deps:
     # Each workspace's URL, for links to cards: from auth.test, the first time one is needed.
     workspace_urls: dict[str, str] = field(default_factory=dict)
     process_id: str = field(default_factory=new_process_id)
+    # Seconds for Slack's budgets: the wall clock, which every process shares.
+    pace_clock: Callable[[], float] = time.time
     pace: SlackPace = field(init=False)
     cards: Cards = field(init=False)
 
     def __post_init__(self) -> None:
-        self.pace = SlackPace(self.db)
+        self.pace = SlackPace(self.db, self.pace_clock)
         self.cards = Cards(
             self.db, self.pace, self.followups, process_id=self.process_id, now=self.now
         )

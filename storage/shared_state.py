@@ -109,6 +109,25 @@ def claim_redraw(
     return None if claimed is None else (int(claimed[0]), int(claimed[1]))
 
 
+def hold_redraw(
+    session: Session, *, team_id: str, decision_id: int, drawer: str, until: datetime
+) -> int | None:
+    """Keeps the drawing lease until `until`; returns the request count a draw started now
+    covers, or None if the lease was lost (it ran out and another process took it)."""
+    statement = (
+        update(CardDraw)
+        .where(
+            col(CardDraw.team_id) == team_id,
+            col(CardDraw.decision_id) == decision_id,
+            col(CardDraw.drawer) == drawer,
+        )
+        .values(drawing_until=until)
+        .returning(col(CardDraw.wanted))
+    )
+    held = session.connection().execute(statement).scalar_one_or_none()
+    return None if held is None else int(held)
+
+
 def finish_redraw(
     session: Session,
     *,

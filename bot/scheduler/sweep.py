@@ -170,7 +170,6 @@ class Sweeper:
                 continue
             if client is None:
                 continue  # uninstalled since it was owed: uninstalling let go of its cards
-            await self.deps.pace.card_update(team_id)
             try:
                 if await self.deps.cards.draw_owed(client, (team_id, decision_id)):
                     report.cards_drawn += 1

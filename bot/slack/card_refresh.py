@@ -2,9 +2,11 @@
 
 Slack allows about 50 chat.update calls a minute per workspace and about one message a second
 per channel, so a redraw and a thread line per click would be refused in a busy channel, and
-the card only needs to show the latest state. So a decision's redraw waits for its turn in
-Slack's budget (bot/slack/pacing.py), and everything asked for while it waited is drawn at once,
-followed by one thread message carrying the lines gathered meanwhile.
+the card only needs to show the latest state. So a decision's redraw waits for its turn
+(the card's drawing lease, then Slack's budget: bot/slack/cards.py), and everything asked for
+while it waited is drawn at once, followed by one thread message carrying the lines gathered
+meanwhile. When another process has the card's turn, it draws the card and this one posts
+only the lines.
 
 A channel's thread takes about 40 lines a second (a message a second), and clicks can come
 faster for as long as they like. So commitment lines past one message's worth per redraw are
@@ -21,15 +23,16 @@ from dataclasses import dataclass, field
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.services.card_draws import DrawingTurn
 from bot.slack.calls import slack_error_code
 from bot.slack.followups import FollowUps
-from bot.slack.pacing import SlackPace
 from bot.ui.text import Message
 from bot.ui.thread import LINES_PER_MESSAGE, build_more_commitments_line
 from storage.db import DatabaseNotReady
 
 CardKey = tuple[str, int]  # (team_id, decision_id)
-DrawCard = Callable[[AsyncWebClient, CardKey, list[Message]], Awaitable[None]]
+TakeTurn = Callable[[CardKey], Awaitable[DrawingTurn | None]]  # None: another process draws
+DrawCard = Callable[[AsyncWebClient, CardKey, DrawingTurn | None, list[Message]], Awaitable[None]]
 # With the line that says how many more, exactly one thread message.
 COMMITMENT_LINES_KEPT = LINES_PER_MESSAGE - 1
 
@@ -71,13 +74,15 @@ class _Waiting:
 class CardRefresher:
     """Coalesces the redraws asked for a card and runs them, one loop a card, in the background.
 
-    `draw` redraws a card (by the latest client that asked) and posts the lines gathered for
-    its thread. The changes are stored before a redraw is asked for, so a draw that fails is
-    logged, not told to the people who made them (the card catches up by itself).
+    `take_turn` waits for this process's turn to draw a card, or finds another process has
+    it; `draw` then redraws the card if the turn is ours (by the latest client that asked) and
+    posts the lines gathered for its thread. The changes are stored before a redraw is asked
+    for, so a draw that fails is logged, not told to the people who made them (the card
+    catches up by itself).
     """
 
-    def __init__(self, pace: SlackPace, followups: FollowUps, draw: DrawCard) -> None:
-        self._pace = pace
+    def __init__(self, take_turn: TakeTurn, followups: FollowUps, draw: DrawCard) -> None:
+        self._take_turn = take_turn
         self._followups = followups
         self._draw = draw
         self._waiting: dict[CardKey, _Waiting] = {}
@@ -106,13 +111,13 @@ class CardRefresher:
 
     async def _run(self, key: CardKey) -> None:
         """Redraws until nothing more was asked for."""
-        team_id, decision_id = key
+        decision_id = key[1]
         try:
             while key in self._waiting:
-                await self._pace.card_update(team_id)
+                turn = await self._take_turn(key)
                 waiting = self._waiting.pop(key)
                 try:
-                    await self._draw(waiting.client, key, waiting.thread_lines())
+                    await self._draw(waiting.client, key, turn, waiting.thread_lines())
                 except SlackApiError as refused:  # Slack's trouble: a sweep draws it later
                     logger.warning(
                         "redraw of decision %s failed: %s", decision_id, slack_error_code(refused)

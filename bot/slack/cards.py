@@ -10,14 +10,16 @@ given up on, and then the person is told how to fix it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import card_draws, decisions
+from bot.services.card_draws import DrawingTurn
 from bot.services.errors import NotFound
 from bot.slack.calls import (
     PrivateReply,
@@ -73,14 +75,16 @@ class Cards:
     ) -> None:
         self._db, self._pace, self._followups = db, pace, followups
         self._process_id, self._now = process_id, now
-        self._refresher = CardRefresher(pace, followups, self._draw_with_lines)
+        self._refresher = CardRefresher(self._turn_to_redraw, followups, self._draw_with_lines)
 
     async def publish(
         self, client: AsyncWebClient, record: DecisionRecord, to: PrivateReply
     ) -> bool:
         """Posts the card now; if Slack won't take it, tells `to` privately what happens next."""
         try:
-            await self.draw_latest(client, (record.decision.team_id, record.id))
+            key = (record.decision.team_id, record.id)
+            await self._want_redraw(key)
+            await self.draw_owed(client, key, first_is_a_post=True)
         except CardNotPostable as refused:
             await tell_privately(client, to, refused.note())
             return False
@@ -116,41 +120,48 @@ class Cards:
         """Asks for the card to show the database as it is now, and draws it if no other
         process is drawing it; returns what it drew last, or None if another process had the
         turn. Raises what Slack refused (the card stays owed) or CardNotPostable."""
+        await self._want_redraw(key)
+        return await self.draw_owed(client, key)
+
+    async def _want_redraw(self, key: CardKey) -> None:
         team_id, decision_id = key
         await card_draws.want_redraw(
             self._db, team_id=team_id, decision_id=decision_id, now=self._now()
         )
-        return await self.draw_owed(client, key)
 
-    async def draw_owed(self, client: AsyncWebClient, key: CardKey) -> DecisionRecord | None:
+    async def draw_owed(
+        self,
+        client: AsyncWebClient,
+        key: CardKey,
+        *,
+        turn: DrawingTurn | None = None,
+        first_is_a_post: bool = False,
+    ) -> DecisionRecord | None:
         """Draws the card while it is behind the database, taking turns with other processes.
 
         Two processes drawing at once could each read the database, and the one that read first
         could be the last to reach Slack, leaving an older state on the card. So a draw holds a
         lease in the database, and its holder draws again while more was asked for meanwhile.
+        `turn` is a lease already held (with its turn in Slack's budget taken); a new card's
+        first draw, `first_is_a_post`, is a chat.postMessage and takes no chat.update turn.
         """
         team_id, decision_id = key
         db, me = self._db, self._process_id
         record = None
-        while (
-            claimed := await card_draws.claim_redraw(
-                db, team_id=team_id, decision_id=decision_id, drawer=me, now=self._now()
-            )
-        ) is not None:
-            covered, refused_before = claimed
-            if record is not None:  # the first draw took its turn in Slack's budget already
-                await self._pace.card_update(team_id)
+        if turn is None:
+            turn = await self._take_turn(key, update_turn=not first_is_a_post)
+        while turn is not None:
             drawn, error_text = None, None
             try:
                 async with self._followups.slot():
                     record = await self._card_record(key)
                     await self._show(client, record)
-                drawn = covered
+                drawn = turn.covered
             except NotFound:  # the decision was deleted: nothing to draw
-                drawn = covered
+                drawn = turn.covered
                 return None
             except CardNotPostable:
-                drawn = covered  # not tried again: the person is told how to fix it
+                drawn = turn.covered  # not tried again: the person is told how to fix it
                 raise
             except Exception as error:
                 error_text = f"{type(error).__name__}: {error}"[:500]
@@ -162,10 +173,39 @@ class Cards:
                     decision_id=decision_id,
                     drawer=me,
                     covered=drawn,
-                    retry_at=self._now() + card_draws.retry_delay(refused_before),
+                    retry_at=self._now() + card_draws.retry_delay(turn.refused_before),
                     error=error_text,
                 )
+            turn = await self._take_turn(key)
         return record
+
+    async def _take_turn(self, key: CardKey, *, update_turn: bool = True) -> DrawingTurn | None:
+        """The drawing lease and then a chat.update turn, or None if nothing is owed or another
+        process draws. Only the lease's holder takes a turn: processes asking for the same card
+        would otherwise each spend one of the workspace's turns for a single draw between them.
+        A turn that has to wait holds the lease for the wait, and the draw then covers whatever
+        was asked meanwhile."""
+        team_id, decision_id = key
+        db, me = self._db, self._process_id
+        turn = await card_draws.claim_redraw(
+            db, team_id=team_id, decision_id=decision_id, drawer=me, now=self._now()
+        )
+        if turn is None:
+            return None
+        wait = await self._pace.card_update_turn(team_id) if update_turn else 0.0
+        if wait <= 0:
+            return turn
+
+        async def hold_lease_until(until: datetime) -> int | None:
+            return await card_draws.hold_redraw(
+                db, team_id=team_id, decision_id=decision_id, drawer=me, until=until
+            )
+
+        lease = card_draws.DRAWING_LEASE
+        await hold_lease_until(self._now() + timedelta(seconds=wait) + lease)
+        await asyncio.sleep(wait)
+        covered = await hold_lease_until(self._now() + lease)
+        return None if covered is None else DrawingTurn(covered, turn.refused_before)
 
     async def _show(self, client: AsyncWebClient, record: DecisionRecord) -> None:
         """Posts the card if it was never posted, else updates it."""
@@ -188,16 +228,22 @@ class Cards:
         record.decision.message_ts = ts
 
     async def _draw_with_lines(
-        self, client: AsyncWebClient, key: CardKey, lines: list[Message]
+        self,
+        client: AsyncWebClient,
+        key: CardKey,
+        turn: DrawingTurn | None,
+        lines: list[Message],
     ) -> None:
-        """The refresher's draw: the card (owed until Slack takes it), then its thread lines."""
-        try:
-            record = await self.draw_latest(client, key)
-        except Exception as error:
-            logger.warning(
-                "card of decision %s not redrawn yet: %s; a sweep redraws it", key[1], error
-            )
-            record = None
+        """The refresher's draw: the card if this process has the turn (owed until Slack takes
+        it), then the thread lines, which go whichever process draws."""
+        record = None
+        if turn is not None:
+            try:
+                record = await self.draw_owed(client, key, turn=turn)
+            except Exception as error:
+                logger.warning(
+                    "card of decision %s not redrawn yet: %s; a sweep redraws it", key[1], error
+                )
         if not lines:
             return
         if record is None:  # another process drew it, or Slack refused: the thread is as it is
@@ -209,6 +255,12 @@ class Cards:
             await self._pace.channel_post(team_id, channel_id)
             async with self._followups.slot():
                 await post_in_thread(client, record.decision, message)
+
+    async def _turn_to_redraw(self, key: CardKey) -> DrawingTurn | None:
+        """The refresher's turn: asks for the redraw, then takes the lease and Slack's turn if
+        no other process is drawing the card."""
+        await self._want_redraw(key)
+        return await self._take_turn(key)
 
     async def _card_record(self, key: CardKey) -> DecisionRecord:
         team_id, decision_id = key

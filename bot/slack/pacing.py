@@ -53,8 +53,10 @@ class SlackPace:
         if delay > 0:
             await asyncio.sleep(delay)
 
-    async def card_update(self, team_id: str) -> None:
-        await self.turn(("chat.update", team_id), CHAT_UPDATE)
+    async def card_update_turn(self, team_id: str) -> float:
+        """Takes a chat.update turn; returns how many seconds to wait before using it (a card's
+        drawer waits holding its lease: bot/slack/cards.py)."""
+        return await self.reserve(("chat.update", team_id), CHAT_UPDATE)
 
     async def channel_post(self, team_id: str, channel_id: str) -> None:
         await self.turn(("chat.postMessage", team_id, channel_id), POST_PER_CHANNEL)

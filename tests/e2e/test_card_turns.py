@@ -4,6 +4,7 @@ older card on top when Slack is slow to apply it."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 from bot.deps import Deps
 from bot.scheduler.sweep import Sweeper
@@ -11,9 +12,10 @@ from bot.services.card_draws import cards_owed
 from bot.services.commitments import record_commitment
 from bot.services.permissions import Actor
 from bot.slack.installations import OneWorkspace
-from storage.models import Stance
+from bot.slack.pacing import CHAT_UPDATE
+from storage.models import SlackBudget, Stance
 from storage.shared_state import SWEEP_GRACE
-from tests.conftest import BOB, CAROL, CHANNEL, NOW, TEAM
+from tests.conftest import BOB, CAROL, CHANNEL, DAN, NOW, TEAM
 from tests.e2e.flows import record_decision
 from tests.harness import BotUnderTest
 
@@ -42,6 +44,45 @@ async def test_a_slow_redraw_from_one_process_never_lands_over_a_newer_one(
     assert "2 of 2 asked have committed" in bot.card_text(CHANNEL)
     drawn = [c for c in bot.stand_in.calls_to("chat.update") if c["ts"] == card["ts"]]
     assert len(drawn) == 2  # A drew Bob's change, then the one B asked for while A drew
+
+
+async def test_processes_asking_to_redraw_one_card_spend_one_slack_turn_per_draw(
+    bot: BotUnderTest,
+) -> None:
+    """Three processes behind a load balancer each get one of three clicks on a card: one
+    draws while the others leave it to it, so the workspace's chat.update budget pays for the
+    draws made and no more (else several processes would fall ever further behind)."""
+    card = await record_decision(bot, stakeholders=[BOB, CAROL, DAN])
+    key = ("chat.update", TEAM)
+    pace_now = time.time()  # a still clock for the budget, so the turns taken can be counted
+    processes = [
+        Deps(db=bot.deps.db, clock=lambda: NOW, pace_clock=lambda: pace_now) for _ in range(3)
+    ]
+    due_before = max(pace_now, await next_turn_due(bot, key) or pace_now)
+    delays = iter([1.0])  # Slack takes 1 s over the first redraw, then answers at once
+    bot.stand_in.delays["chat.update"] = lambda: next(delays, 0.0)
+
+    for process, person in zip(processes, (BOB, CAROL, DAN), strict=True):
+        await record_commitment(
+            process.db, Actor(TEAM, person), decision_id=1, stance=Stance.AGREE, now=NOW
+        )
+        process.cards.refresh_of(bot.app.client, (TEAM, 1), None)
+        await asyncio.sleep(0.2)  # the first process's redraw is on its way to Slack
+    for process in processes:
+        assert await process.followups.drain(within_seconds=10)
+
+    assert "3 of 3 asked have committed" in bot.card_text(CHANNEL)
+    drawn = [c for c in bot.stand_in.calls_to("chat.update") if c["ts"] == card["ts"]]
+    assert len(drawn) == 2  # Bob's change, then the two asked for while it was drawn
+    due_after = await next_turn_due(bot, key)
+    assert due_after is not None
+    turns_taken = round((due_after - due_before) * CHAT_UPDATE.per_second)
+    assert turns_taken == len(drawn)
+
+
+async def next_turn_due(bot: BotUnderTest, key: tuple[str, str]) -> float | None:
+    budget = await bot.deps.db.read(lambda session: session.get(SlackBudget, ":".join(key)))
+    return None if budget is None else budget.next_due
 
 
 async def test_a_change_whose_process_never_drew_the_card_is_drawn_by_a_sweep(

@@ -11,6 +11,7 @@ from bot.services.card_draws import (
     cards_owed,
     claim_redraw,
     finish_redraw,
+    hold_redraw,
     want_redraw,
 )
 from storage.db import Database
@@ -67,3 +68,27 @@ async def test_a_process_that_dies_drawing_holds_the_card_only_until_its_lease_e
     assert await claim_redraw(db, **CARD, drawer="B", now=later) == (2, 0)
     await finish_redraw(db, **CARD, drawer="A", covered=1)  # too late: A no longer holds it
     assert await claim_redraw(db, **CARD, drawer="C", now=later) is None  # B still does
+
+
+async def test_a_drawer_waiting_for_slack_keeps_the_card_and_then_covers_what_came_meanwhile(
+    db: Database,
+) -> None:
+    await want_redraw(db, **CARD, now=NOW)
+    assert await claim_redraw(db, **CARD, drawer="A", now=NOW) == (1, 0)
+    wait = timedelta(minutes=2)  # A's turn in Slack's budget is two minutes away
+    assert await hold_redraw(db, **CARD, drawer="A", until=NOW + wait + DRAWING_LEASE) == 1
+
+    await want_redraw(db, **CARD, now=NOW + wait)  # B's click, while A waits
+    assert await claim_redraw(db, **CARD, drawer="B", now=NOW + wait) is None  # still A's
+    assert await cards_owed(db, now=NOW + wait, limit=10) == []  # and no sweep takes it
+    assert await hold_redraw(db, **CARD, drawer="A", until=NOW + wait + DRAWING_LEASE) == 2
+    await finish_redraw(db, **CARD, drawer="A", covered=2)  # A's one draw showed B's click too
+    assert await claim_redraw(db, **CARD, drawer="A", now=NOW + wait) is None
+
+
+async def test_a_drawer_whose_lease_ran_out_while_it_waited_does_not_draw(db: Database) -> None:
+    await want_redraw(db, **CARD, now=NOW)
+    assert await claim_redraw(db, **CARD, drawer="A", now=NOW) == (1, 0)  # then A stalls
+    later = NOW + DRAWING_LEASE + timedelta(seconds=1)
+    assert await claim_redraw(db, **CARD, drawer="B", now=later) == (1, 0)
+    assert await hold_redraw(db, **CARD, drawer="A", until=later + DRAWING_LEASE) is None
