@@ -118,14 +118,23 @@ class Sweeper:
         return await asyncio.shield(task)
 
     async def stop(self, within_seconds: float) -> None:
-        """Finishes the send in flight, gives back what was claimed but not sent, and claims
-        nothing more."""
+        """Finishes the send in flight (cutting it short after `within_seconds`), gives back
+        what was claimed but not sent, and claims nothing more."""
         self._stopping = True
         if not self._sweeps:
             return
         _, unfinished = await asyncio.wait(list(self._sweeps), timeout=within_seconds)
-        if unfinished:
-            logger.warning("a send outlasted the shutdown; its work goes out after its lease")
+        if not unfinished:
+            return
+        logger.warning(
+            "a sweep outlasted the shutdown and is cut short; a send it cut goes out after "
+            "its lease"
+        )
+        # Cut now, while the database is open, so that a card draw waiting for Slack's budget
+        # gives its lease back (bot/slack/cards.py) instead of holding it past the exit.
+        for sweep in unfinished:
+            sweep.cancel()
+        await asyncio.wait(unfinished)
 
     async def _sweep(self) -> SweepReport:
         report = SweepReport()

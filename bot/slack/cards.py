@@ -11,6 +11,7 @@ given up on, and then the person is told how to fix it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -203,7 +204,15 @@ class Cards:
 
         lease = card_draws.DRAWING_LEASE
         await hold_lease_until(self._now() + timedelta(seconds=wait) + lease)
-        await asyncio.sleep(wait)
+        try:
+            await asyncio.sleep(wait)
+        except asyncio.CancelledError:
+            # Cut short by a shutdown: the lease lapses now rather than after the whole wait
+            # and a lease besides, so that another process's next sweep draws the card. If the
+            # database can't take that, the lease still runs out by itself.
+            with contextlib.suppress(Exception):
+                await hold_lease_until(self._now())
+            raise
         covered = await hold_lease_until(self._now() + lease)
         return None if covered is None else DrawingTurn(covered, turn.refused_before)
 

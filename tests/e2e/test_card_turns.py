@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime, timedelta
 
 from bot.deps import Deps
-from bot.scheduler.sweep import Sweeper
-from bot.services.card_draws import cards_owed
+from bot.scheduler.sweep import Sweeper, SweepReport
+from bot.services.card_draws import DRAWING_LEASE, cards_owed
 from bot.services.commitments import record_commitment
 from bot.services.permissions import Actor
 from bot.slack.installations import OneWorkspace
 from bot.slack.pacing import CHAT_UPDATE
-from storage.models import SlackBudget, Stance
+from storage.models import CardDraw, SlackBudget, Stance
 from storage.shared_state import SWEEP_GRACE
 from tests.conftest import BOB, CAROL, CHANNEL, DAN, NOW, TEAM
 from tests.e2e.flows import record_decision
@@ -99,5 +100,84 @@ async def test_a_change_whose_process_never_drew_the_card_is_drawn_by_a_sweep(
 
     bot.deps.clock = lambda: NOW + SWEEP_GRACE
     report = await Sweeper(bot.deps, OneWorkspace(bot.app.client), owner="process-b").sweep()
+    assert report.cards_drawn == 1
+    assert "1 of 2 asked have committed" in bot.card_text(CHANNEL)
+
+
+async def take_the_next_minute_of_chat_update(bot: BotUnderTest) -> float:
+    """Fills the workspace's chat.update budget, as a burst from other cards would; returns
+    when its turns are free again."""
+    free_at = time.time() + 60
+    budget = SlackBudget(key=f"chat.update:{TEAM}", next_due=free_at)
+    await bot.deps.db.write(lambda session: session.add(budget))
+    return free_at
+
+
+async def lease_held_until(bot: BotUnderTest) -> datetime | None:
+    draw = await bot.deps.db.read(lambda session: session.get(CardDraw, (TEAM, 1)))
+    assert draw is not None
+    return draw.drawing_until
+
+
+async def until_the_draw_waits_for_its_turn(bot: BotUnderTest, now: datetime) -> None:
+    """Until a draw holds the card's lease for its wait for Slack's budget (longer than a draw)."""
+    for _ in range(100):
+        if (held := await lease_held_until(bot)) is not None and held > now + DRAWING_LEASE:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the draw never waited for a turn")
+
+
+async def another_process_sweeps(
+    bot: BotUnderTest, *, at: datetime, turns_free_at: float
+) -> SweepReport:
+    process_b = Deps(db=bot.deps.db, clock=lambda: at, pace_clock=lambda: turns_free_at + 60)
+    return await Sweeper(process_b, OneWorkspace(bot.app.client), owner="process-b").sweep()
+
+
+async def test_a_redraw_waiting_for_slacks_budget_at_shutdown_lets_another_process_draw_it(
+    bot: BotUnderTest,
+) -> None:
+    """A process stops while its card's redraw waits for a chat.update turn: it gives the
+    drawing lease back, so another process's next sweep draws the card instead of waiting for
+    the lease (the wait and 30 s) to run out."""
+    await record_decision(bot, stakeholders=[BOB, CAROL])
+    turns_free_at = await take_the_next_minute_of_chat_update(bot)
+    await record_commitment(
+        bot.deps.db, Actor(TEAM, BOB), decision_id=1, stance=Stance.AGREE, now=NOW
+    )
+    bot.deps.cards.refresh_of(bot.app.client, (TEAM, 1), None)
+    await until_the_draw_waits_for_its_turn(bot, NOW)
+
+    await bot.deps.followups.stop(within_seconds=0.1)  # the shutdown cuts the wait short
+    assert (await lease_held_until(bot) or NOW) <= NOW
+
+    report = await another_process_sweeps(bot, at=NOW + SWEEP_GRACE, turns_free_at=turns_free_at)
+    assert report.cards_drawn == 1
+    assert "1 of 2 asked have committed" in bot.card_text(CHANNEL)
+
+
+async def test_a_sweeps_draw_waiting_for_slacks_budget_at_shutdown_gives_its_lease_back(
+    bot: BotUnderTest,
+) -> None:
+    """The same for a card a sweep draws: the sweep outlasts the shutdown's wait, so it is cut
+    short while the database is still open, and its lease goes back."""
+    await record_decision(bot, stakeholders=[BOB, CAROL])
+    turns_free_at = await take_the_next_minute_of_chat_update(bot)
+    await record_commitment(
+        bot.deps.db, Actor(TEAM, BOB), decision_id=1, stance=Stance.AGREE, now=NOW
+    )  # no redraw asked: the card is owed to a sweep
+    stopped_at = NOW + SWEEP_GRACE
+    bot.deps.clock = lambda: stopped_at
+    stopping = Sweeper(bot.deps, OneWorkspace(bot.app.client), owner="process-a")
+    sweep = asyncio.create_task(stopping.sweep())
+    await until_the_draw_waits_for_its_turn(bot, stopped_at)
+
+    await stopping.stop(within_seconds=0.1)
+    assert sweep.done()
+    assert (await lease_held_until(bot) or NOW) <= stopped_at
+
+    next_sweep = stopped_at + timedelta(seconds=10)
+    report = await another_process_sweeps(bot, at=next_sweep, turns_free_at=turns_free_at)
     assert report.cards_drawn == 1
     assert "1 of 2 asked have committed" in bot.card_text(CHANNEL)
