@@ -160,6 +160,7 @@ async def run_bot(settings: Settings, mode: Mode, clock: Callable[[], datetime] 
             )
     finally:
         scheduler.shutdown(wait=False)
+        deps.cards.stop_waiting()
         await sweeper.stop(within_seconds=10)
         await deps.followups.stop(within_seconds=10)
         await close_web_client(client)

@@ -31,7 +31,8 @@ from bot.ui.thread import LINES_PER_MESSAGE, build_more_commitments_line
 from storage.db import DatabaseNotReady
 
 CardKey = tuple[str, int]  # (team_id, decision_id)
-TakeTurn = Callable[[CardKey], Awaitable[DrawingTurn | None]]  # None: another process draws
+# None: another process draws, or nothing is left to draw
+TakeTurn = Callable[[CardKey], Awaitable[DrawingTurn | None]]
 DrawCard = Callable[[AsyncWebClient, CardKey, DrawingTurn | None, list[Message]], Awaitable[None]]
 # With the line that says how many more, exactly one thread message.
 COMMITMENT_LINES_KEPT = LINES_PER_MESSAGE - 1
@@ -75,10 +76,10 @@ class CardRefresher:
     """Coalesces the redraws asked for a card and runs them, one loop a card, in the background.
 
     `take_turn` waits for this process's turn to draw a card, or finds another process has
-    it; `draw` then redraws the card if the turn is ours (by the latest client that asked) and
-    posts the lines gathered for its thread. The changes are stored before a redraw is asked
-    for, so a draw that fails is logged, not told to the people who made them (the card
-    catches up by itself).
+    it or that a draw since has shown every change; `draw` then redraws the card if the turn
+    is ours (by the latest client that asked) and posts the lines gathered for its thread. Each
+    change is stored, owing its card, before a redraw is asked for, so a draw that fails is
+    logged, not told to the people who made them (the card catches up by itself).
     """
 
     def __init__(self, take_turn: TakeTurn, followups: FollowUps, draw: DrawCard) -> None:

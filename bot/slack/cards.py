@@ -76,7 +76,8 @@ class Cards:
     ) -> None:
         self._db, self._pace, self._followups = db, pace, followups
         self._process_id, self._now = process_id, now
-        self._refresher = CardRefresher(self._turn_to_redraw, followups, self._draw_with_lines)
+        self._stopping = asyncio.Event()
+        self._refresher = CardRefresher(self._take_turn, followups, self._draw_with_lines)
 
     async def publish(
         self, client: AsyncWebClient, record: DecisionRecord, to: PrivateReply
@@ -99,7 +100,9 @@ class Cards:
     def refresh(
         self, client: AsyncWebClient, decision: Decision, thread_line: Message | None
     ) -> None:
-        """Redraws the card and says in its thread what changed, coalesced with other changes."""
+        """After a stored change, redraws the card and says in its thread what changed,
+        coalesced with other changes. The change owed the card in its own transaction
+        (storage/repository.py's add_event), so a draw that already showed it is not repeated."""
         assert decision.id is not None
         self.refresh_of(client, (decision.team_id, decision.id), thread_line)
 
@@ -120,9 +123,15 @@ class Cards:
     async def draw_latest(self, client: AsyncWebClient, key: CardKey) -> DecisionRecord | None:
         """Asks for the card to show the database as it is now, and draws it if no other
         process is drawing it; returns what it drew last, or None if another process had the
-        turn. Raises what Slack refused (the card stays owed) or CardNotPostable."""
+        turn (or the bot is stopping). Raises what Slack refused (the card stays owed) or
+        CardNotPostable."""
         await self._want_redraw(key)
         return await self.draw_owed(client, key)
+
+    def stop_waiting(self) -> None:
+        """On shutdown: draws waiting for Slack's budget give their cards back instead, so that
+        the bot stops without waiting for a turn, and their thread lines still go out."""
+        self._stopping.set()
 
     async def _want_redraw(self, key: CardKey) -> None:
         team_id, decision_id = key
@@ -181,11 +190,11 @@ class Cards:
         return record
 
     async def _take_turn(self, key: CardKey, *, update_turn: bool = True) -> DrawingTurn | None:
-        """The drawing lease and then a chat.update turn, or None if nothing is owed or another
-        process draws. Only the lease's holder takes a turn: processes asking for the same card
-        would otherwise each spend one of the workspace's turns for a single draw between them.
-        A turn that has to wait holds the lease for the wait, and the draw then covers whatever
-        was asked meanwhile."""
+        """The drawing lease and then a chat.update turn, or None if nothing is owed, another
+        process draws, or the bot stops while it waits for the turn. Only the lease's holder
+        takes a turn: processes asking for the same card would otherwise each spend one of the
+        workspace's turns for a single draw between them. A turn that has to wait holds the
+        lease for the wait, and the draw then covers whatever was asked meanwhile."""
         team_id, decision_id = key
         db, me = self._db, self._process_id
         turn = await card_draws.claim_redraw(
@@ -205,14 +214,19 @@ class Cards:
         lease = card_draws.DRAWING_LEASE
         await hold_lease_until(self._now() + timedelta(seconds=wait) + lease)
         try:
-            await asyncio.sleep(wait)
+            async with asyncio.timeout(wait):
+                await self._stopping.wait()
+        except TimeoutError:
+            pass  # the turn has come
         except asyncio.CancelledError:
-            # Cut short by a shutdown: the lease lapses now rather than after the whole wait
-            # and a lease besides, so that another process's next sweep draws the card. If the
-            # database can't take that, the lease still runs out by itself.
+            # Cut short: the lease lapses now rather than after the whole wait and a lease
+            # besides. If the database can't take that, the lease still runs out by itself.
             with contextlib.suppress(Exception):
                 await hold_lease_until(self._now())
             raise
+        else:  # a shutdown: the card stays owed, and another process's next sweep draws it
+            await hold_lease_until(self._now())
+            return None
         covered = await hold_lease_until(self._now() + lease)
         return None if covered is None else DrawingTurn(covered, turn.refused_before)
 
@@ -264,12 +278,6 @@ class Cards:
             await self._pace.channel_post(team_id, channel_id)
             async with self._followups.slot():
                 await post_in_thread(client, record.decision, message)
-
-    async def _turn_to_redraw(self, key: CardKey) -> DrawingTurn | None:
-        """The refresher's turn: asks for the redraw, then takes the lease and Slack's turn if
-        no other process is drawing the card."""
-        await self._want_redraw(key)
-        return await self._take_turn(key)
 
     async def _card_record(self, key: CardKey) -> DecisionRecord:
         team_id, decision_id = key

@@ -103,9 +103,9 @@ class FollowUps:
         if not unfinished:
             return
         logger.warning(
-            "stopping with %d follow-ups unfinished (most likely card redraws waiting for "
-            "Slack's rate limit); the decisions are stored, and their cards catch up at the "
-            "next change",
+            "stopping with %d follow-ups unfinished (most likely waiting for Slack to answer "
+            "or for a channel's posting limit); the changes are stored, and the next sweep of "
+            "any process draws their cards, though thread lines still waiting are not posted",
             len(unfinished),
         )
         for task in unfinished:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from bot.deps import Deps
+from bot.ids import Action
 from bot.scheduler.sweep import Sweeper, SweepReport
 from bot.services.card_draws import DRAWING_LEASE, cards_owed
 from bot.services.commitments import record_commitment
@@ -138,9 +140,9 @@ async def another_process_sweeps(
 async def test_a_redraw_waiting_for_slacks_budget_at_shutdown_lets_another_process_draw_it(
     bot: BotUnderTest,
 ) -> None:
-    """A process stops while its card's redraw waits for a chat.update turn: it gives the
-    drawing lease back, so another process's next sweep draws the card instead of waiting for
-    the lease (the wait and 30 s) to run out."""
+    """A shutdown cuts short a redraw waiting for a chat.update turn (as it does any follow-up
+    that outlasts its wait): the drawing lease goes back, so another process's next sweep draws
+    the card instead of waiting for the lease (the wait and 30 s) to run out."""
     await record_decision(bot, stakeholders=[BOB, CAROL])
     turns_free_at = await take_the_next_minute_of_chat_update(bot)
     await record_commitment(
@@ -152,9 +154,7 @@ async def test_a_redraw_waiting_for_slacks_budget_at_shutdown_lets_another_proce
     await bot.deps.followups.stop(within_seconds=0.1)  # the shutdown cuts the wait short
     assert (await lease_held_until(bot) or NOW) <= NOW
 
-    report = await another_process_sweeps(bot, at=NOW + SWEEP_GRACE, turns_free_at=turns_free_at)
-    assert report.cards_drawn == 1
-    assert "1 of 2 asked have committed" in bot.card_text(CHANNEL)
+    await another_process_draws_the_card(bot, at=NOW + SWEEP_GRACE, turns_free_at=turns_free_at)
 
 
 async def test_a_sweeps_draw_waiting_for_slacks_budget_at_shutdown_gives_its_lease_back(
@@ -162,6 +162,25 @@ async def test_a_sweeps_draw_waiting_for_slacks_budget_at_shutdown_gives_its_lea
 ) -> None:
     """The same for a card a sweep draws: the sweep outlasts the shutdown's wait, so it is cut
     short while the database is still open, and its lease goes back."""
+    stopping = await a_sweep_whose_draw_waits_for_slacks_budget(bot)
+
+    await stopping.sweeper.stop(within_seconds=0.1)
+    assert stopping.sweep.done()
+    assert (await lease_held_until(bot) or NOW) <= stopping.at
+
+    next_sweep = stopping.at + timedelta(seconds=10)
+    await another_process_draws_the_card(bot, at=next_sweep, turns_free_at=stopping.turns_free_at)
+
+
+class StoppingSweep(NamedTuple):
+    sweeper: Sweeper
+    sweep: asyncio.Task[SweepReport]
+    at: datetime
+    turns_free_at: float
+
+
+async def a_sweep_whose_draw_waits_for_slacks_budget(bot: BotUnderTest) -> StoppingSweep:
+    """A sweep drawing a card that a change owes, waiting for a chat.update turn a minute off."""
     await record_decision(bot, stakeholders=[BOB, CAROL])
     turns_free_at = await take_the_next_minute_of_chat_update(bot)
     await record_commitment(
@@ -169,15 +188,53 @@ async def test_a_sweeps_draw_waiting_for_slacks_budget_at_shutdown_gives_its_lea
     )  # no redraw asked: the card is owed to a sweep
     stopped_at = NOW + SWEEP_GRACE
     bot.deps.clock = lambda: stopped_at
-    stopping = Sweeper(bot.deps, OneWorkspace(bot.app.client), owner="process-a")
-    sweep = asyncio.create_task(stopping.sweep())
+    sweeper = Sweeper(bot.deps, OneWorkspace(bot.app.client), owner="process-a")
+    sweep = asyncio.create_task(sweeper.sweep())
     await until_the_draw_waits_for_its_turn(bot, stopped_at)
+    return StoppingSweep(sweeper, sweep, stopped_at, turns_free_at)
 
-    await stopping.stop(within_seconds=0.1)
-    assert sweep.done()
-    assert (await lease_held_until(bot) or NOW) <= stopped_at
 
-    next_sweep = stopped_at + timedelta(seconds=10)
-    report = await another_process_sweeps(bot, at=next_sweep, turns_free_at=turns_free_at)
+async def another_process_draws_the_card(
+    bot: BotUnderTest, *, at: datetime, turns_free_at: float
+) -> None:
+    report = await another_process_sweeps(bot, at=at, turns_free_at=turns_free_at)
     assert report.cards_drawn == 1
     assert "1 of 2 asked have committed" in bot.card_text(CHANNEL)
+
+
+async def test_a_bot_stopping_while_a_redraw_waits_for_slacks_budget_posts_the_line_and_goes(
+    bot: BotUnderTest,
+) -> None:
+    """A shutdown doesn't wait a minute for Slack's budget: the waiting redraw gives its card
+    back at once (another process's next sweep draws it), and the click's thread line still
+    goes out."""
+    card = await record_decision(bot, stakeholders=[BOB, CAROL])
+    turns_free_at = await take_the_next_minute_of_chat_update(bot)
+    await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL, settle=False)
+    await until_the_draw_waits_for_its_turn(bot, NOW)
+
+    bot.deps.cards.stop_waiting()
+    assert await bot.deps.followups.drain(within_seconds=5)  # nothing left to cut short
+    assert (await lease_held_until(bot) or NOW) <= NOW
+    thread = bot.stand_in.thread(CHANNEL, card["ts"])
+    assert [m["text"] for m in thread] == [f"<@{BOB}> agreed and committed."]
+    assert "0 of 2 asked have committed" in bot.card_text(CHANNEL)
+
+    await another_process_draws_the_card(bot, at=NOW + SWEEP_GRACE, turns_free_at=turns_free_at)
+
+
+async def test_a_bot_stopping_while_a_sweeps_draw_waits_for_slacks_budget_ends_the_sweep(
+    bot: BotUnderTest,
+) -> None:
+    """The same for a sweep's draw: the sweep ends within the shutdown's wait instead of being
+    cut short, with the card given back."""
+    stopping = await a_sweep_whose_draw_waits_for_slacks_budget(bot)
+
+    bot.deps.cards.stop_waiting()
+    await stopping.sweeper.stop(within_seconds=5)
+    assert not stopping.sweep.cancelled()
+    assert (await stopping.sweep).cards_drawn == 0
+    assert (await lease_held_until(bot) or NOW) <= stopping.at
+
+    next_sweep = stopping.at + timedelta(seconds=10)
+    await another_process_draws_the_card(bot, at=next_sweep, turns_free_at=stopping.turns_free_at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 
@@ -143,6 +144,40 @@ async def test_a_burst_of_clicks_is_one_card_redraw_and_one_thread_message(
         f"<@{CAROL}> disagreed and committed.\n"
         f"<@{DAN}> agreed and committed."
     ]
+
+
+async def test_clicks_while_the_card_is_drawn_cost_one_more_draw_and_keep_their_lines(
+    bot: BotUnderTest,
+) -> None:
+    """Slack allows a workspace about 50 card updates a minute: the clicks made while Bob's
+    was being drawn are drawn together once it is done, and not drawn a third time."""
+    card = await record_decision(bot, stakeholders=[BOB, CAROL, DAN])
+    updates_before = len(bot.stand_in.calls_to("chat.update"))
+    delays = iter([2.0])  # Slack takes 2 s over the first redraw, then answers at once
+    bot.stand_in.delays["chat.update"] = lambda: next(delays, 0.0)
+
+    await bot.click(card, Action.COMMIT_AGREE, user=BOB, channel=CHANNEL, settle=False)
+    await until_slack_has(bot, "chat.update", updates_before + 1)  # Bob's draw is with Slack
+    for person in (CAROL, DAN):
+        await bot.click(card, Action.COMMIT_AGREE, user=person, channel=CHANNEL, settle=False)
+    await bot.settle()
+
+    assert "3 of 3 asked have committed" in bot.card_text(CHANNEL)
+    assert len(bot.stand_in.calls_to("chat.update")) == updates_before + 2
+    thread = bot.stand_in.thread(CHANNEL, card["ts"])
+    assert [m["text"] for m in thread] == [
+        f"<@{BOB}> agreed and committed.",
+        f"<@{CAROL}> agreed and committed.\n<@{DAN}> agreed and committed.",
+    ]
+
+
+async def until_slack_has(bot: BotUnderTest, method: str, calls: int) -> None:
+    """Until Slack has been called `calls` times (an answer may still be on its way)."""
+    for _ in range(500):
+        if len(bot.stand_in.calls_to(method)) >= calls:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{method} was never called {calls} times")
 
 
 async def spend_the_workspace_card_update_budget(bot: BotUnderTest, turns_more: int = 0) -> None:

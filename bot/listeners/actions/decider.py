@@ -65,8 +65,8 @@ async def handle_close_decision(
         deps.db, actor_of(deps, client, body), decision_id=id_from_button(action), now=deps.now()
     )
     await ack()
-    line = build_closed_line(user_id) if changed else None
-    deps.cards.refresh(client, record.decision, line)
+    if changed:  # closed already: the card shows it, or is owed until Slack takes it
+        deps.cards.refresh(client, record.decision, build_closed_line(user_id))
 
 
 async def handle_open_ending(
