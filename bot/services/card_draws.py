@@ -1,7 +1,8 @@
 """Taking turns at drawing a decision's card across processes (storage/shared_state.py), and
 drawing again what Slack refused.
 
-A draw asks first (`want_redraw`), then draws only while it holds the drawing lease, and
+A redraw is asked for by each change, in the change's own transaction (`want_redraw` asks
+for one when nothing changed). A draw draws only while it holds the drawing lease, and
 draws again while more was asked for meanwhile; a process that finds the lease held leaves
 the drawing to its holder, which will see the request before it lets go. Only the holder
 waits for a turn in Slack's budget (holding the lease meanwhile), so that processes asking
