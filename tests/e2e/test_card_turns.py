@@ -130,11 +130,36 @@ async def until_the_draw_waits_for_its_turn(bot: BotUnderTest, now: datetime) ->
     raise AssertionError("the draw never waited for a turn")
 
 
-async def another_process_sweeps(
+class StoppingSweep(NamedTuple):
+    sweeper: Sweeper
+    sweep: asyncio.Task[SweepReport]
+    at: datetime
+    turns_free_at: float
+
+
+async def a_sweep_whose_draw_waits_for_slacks_budget(bot: BotUnderTest) -> StoppingSweep:
+    """A sweep drawing a card that a change owes, waiting for a chat.update turn a minute off."""
+    await record_decision(bot, stakeholders=[BOB, CAROL])
+    turns_free_at = await take_the_next_minute_of_chat_update(bot)
+    await record_commitment(
+        bot.deps.db, Actor(TEAM, BOB), decision_id=1, stance=Stance.AGREE, now=NOW
+    )  # no redraw asked: the card is owed to a sweep
+    stopped_at = NOW + SWEEP_GRACE
+    bot.deps.clock = lambda: stopped_at
+    sweeper = Sweeper(bot.deps, OneWorkspace(bot.app.client), owner="process-a")
+    sweep = asyncio.create_task(sweeper.sweep())
+    await until_the_draw_waits_for_its_turn(bot, stopped_at)
+    return StoppingSweep(sweeper, sweep, stopped_at, turns_free_at)
+
+
+async def another_process_draws_the_card(
     bot: BotUnderTest, *, at: datetime, turns_free_at: float
-) -> SweepReport:
+) -> None:
+    """Another process, its budget's turns free again, sweeps `at` and draws the card."""
     process_b = Deps(db=bot.deps.db, clock=lambda: at, pace_clock=lambda: turns_free_at + 60)
-    return await Sweeper(process_b, OneWorkspace(bot.app.client), owner="process-b").sweep()
+    report = await Sweeper(process_b, OneWorkspace(bot.app.client), owner="process-b").sweep()
+    assert report.cards_drawn == 1
+    assert "1 of 2 asked have committed" in bot.card_text(CHANNEL)
 
 
 async def test_a_redraw_waiting_for_slacks_budget_at_shutdown_lets_another_process_draw_it(
@@ -170,36 +195,6 @@ async def test_a_sweeps_draw_waiting_for_slacks_budget_at_shutdown_gives_its_lea
 
     next_sweep = stopping.at + timedelta(seconds=10)
     await another_process_draws_the_card(bot, at=next_sweep, turns_free_at=stopping.turns_free_at)
-
-
-class StoppingSweep(NamedTuple):
-    sweeper: Sweeper
-    sweep: asyncio.Task[SweepReport]
-    at: datetime
-    turns_free_at: float
-
-
-async def a_sweep_whose_draw_waits_for_slacks_budget(bot: BotUnderTest) -> StoppingSweep:
-    """A sweep drawing a card that a change owes, waiting for a chat.update turn a minute off."""
-    await record_decision(bot, stakeholders=[BOB, CAROL])
-    turns_free_at = await take_the_next_minute_of_chat_update(bot)
-    await record_commitment(
-        bot.deps.db, Actor(TEAM, BOB), decision_id=1, stance=Stance.AGREE, now=NOW
-    )  # no redraw asked: the card is owed to a sweep
-    stopped_at = NOW + SWEEP_GRACE
-    bot.deps.clock = lambda: stopped_at
-    sweeper = Sweeper(bot.deps, OneWorkspace(bot.app.client), owner="process-a")
-    sweep = asyncio.create_task(sweeper.sweep())
-    await until_the_draw_waits_for_its_turn(bot, stopped_at)
-    return StoppingSweep(sweeper, sweep, stopped_at, turns_free_at)
-
-
-async def another_process_draws_the_card(
-    bot: BotUnderTest, *, at: datetime, turns_free_at: float
-) -> None:
-    report = await another_process_sweeps(bot, at=at, turns_free_at=turns_free_at)
-    assert report.cards_drawn == 1
-    assert "1 of 2 asked have committed" in bot.card_text(CHANNEL)
 
 
 async def test_a_bot_stopping_while_a_redraw_waits_for_slacks_budget_posts_the_line_and_goes(
